@@ -1,0 +1,36 @@
+# The README's two commands: `make run` and `make test`. Both set up from scratch.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+
+.PHONY: run test setup setup-dev browser lint bench
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.installed
+
+setup-dev: $(VENV)/.installed-dev browser
+
+# Browser tests drive Debian's Chromium; nothing can download a browser here.
+browser:
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+run: setup
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
+
+lint: $(VENV)/.installed-dev
+	$(PY) -m ruff check .
+
+test: setup-dev lint
+	$(PY) -m pytest -q
+
+bench: setup-dev
+	$(PY) bench/run_bench.py
