@@ -1,0 +1,126 @@
+"""Backorder measures for charts (DOMAIN.md): volume, aging, top SKUs, fill rate per run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import duckdb
+import pandas as pd
+
+AGE_BUCKETS = ["0–2 days", "3–7 days", "8–14 days", "15–30 days", "over 30 days"]
+
+
+@dataclass
+class BackorderFilter:
+    """Filters shared by every chart on the analytics page; empty means 'any'."""
+    date_from: date | None = None
+    date_to: date | None = None
+    sku: str | None = None
+    priorities: list[int] | None = None
+    customer: str | None = None
+
+
+def _where(f: BackorderFilter, alias: str = "o") -> tuple[str, list]:
+    """Backorders (suffix > 0) matching the filter; dates are creation dates."""
+    clauses, params = [f"{alias}.suffix > 0"], []
+    if f.date_from:
+        clauses.append(f"CAST({alias}.created_at AS DATE) >= ?")
+        params.append(f.date_from)
+    if f.date_to:
+        clauses.append(f"CAST({alias}.created_at AS DATE) <= ?")
+        params.append(f.date_to)
+    if f.sku:
+        clauses.append(f"{alias}.order_no IN (SELECT order_no FROM order_lines WHERE sku = ?)")
+        params.append(f.sku.strip())
+    if f.priorities:
+        clauses.append(f"{alias}.priority IN (SELECT unnest(?::INTEGER[]))")
+        params.append([int(p) for p in f.priorities])
+    if f.customer:
+        clauses.append(f"{alias}.customer ILIKE '%' || ? || '%'")
+        params.append(f.customer.strip())
+    return " AND ".join(clauses), params
+
+
+def volume_over_time(cur: duckdb.DuckDBPyConnection, f: BackorderFilter) -> pd.DataFrame:
+    """Per day: backorders created and released (orders and units), long form."""
+    where, params = _where(f)
+    return cur.execute(f"""
+        WITH bo AS (
+            SELECT o.order_no, o.created_at, o.released_at, sum(l.ordered_qty) AS units
+            FROM orders o JOIN order_lines l USING (order_no)
+            WHERE {where} GROUP BY ALL)
+        SELECT CAST(created_at AS DATE) AS day, 'created' AS event,
+               count(*) AS orders, sum(units)::BIGINT AS units
+        FROM bo GROUP BY 1
+        UNION ALL
+        SELECT CAST(released_at AS DATE), 'released', count(*), sum(units)::BIGINT
+        FROM bo WHERE released_at IS NOT NULL GROUP BY 1
+        ORDER BY day, event""", params).df()
+
+
+def aging(cur: duckdb.DuckDBPyConnection, f: BackorderFilter, now: datetime) -> pd.DataFrame:
+    """Open backorder orders and units per age bucket; every bucket is present."""
+    where, params = _where(f)
+    buckets = ", ".join(f"('{b}', {i})" for i, b in enumerate(AGE_BUCKETS))
+    return cur.execute(f"""
+        WITH open_bo AS (
+            SELECT o.order_no, date_diff('day', o.created_at, ?::TIMESTAMP) AS age_days,
+                   sum(l.ordered_qty) AS units
+            FROM orders o JOIN order_lines l USING (order_no)
+            WHERE o.status = 'Back Order' AND {where} GROUP BY o.order_no, o.created_at),
+        bucketed AS (
+            SELECT CASE WHEN age_days <= 2 THEN 0 WHEN age_days <= 7 THEN 1
+                        WHEN age_days <= 14 THEN 2 WHEN age_days <= 30 THEN 3 ELSE 4 END AS i,
+                   units FROM open_bo),
+        names(bucket, i) AS (VALUES {buckets})
+        SELECT n.bucket, count(b.units) AS orders, coalesce(sum(b.units), 0)::BIGINT AS units
+        FROM names n LEFT JOIN bucketed b USING (i)
+        GROUP BY n.bucket, n.i ORDER BY n.i""", [now, *params]).df()
+
+
+def top_skus(cur: duckdb.DuckDBPyConnection, f: BackorderFilter, limit: int = 10
+             ) -> pd.DataFrame:
+    """SKUs with the most units waiting on open backorders, with their stock beside them."""
+    where, params = _where(f)
+    return cur.execute(f"""
+        WITH waiting AS (
+            SELECT l.sku, sum(l.ordered_qty)::BIGINT AS units_waiting,
+                   count(DISTINCT o.order_no) AS backorders
+            FROM orders o JOIN order_lines l USING (order_no)
+            WHERE o.status = 'Back Order' AND {where}
+            GROUP BY l.sku ORDER BY units_waiting DESC, l.sku LIMIT ?),
+        stock AS (
+            SELECT sku,
+                   coalesce(sum(qty) FILTER (WHERE status = 'Available'), 0) AS available,
+                   coalesce(sum(qty) FILTER (WHERE status = 'Frozen'), 0) AS frozen,
+                   coalesce(sum(qty) FILTER (WHERE status = 'Damaged'), 0) AS damaged
+            FROM inventory_ledger WHERE sku IN (SELECT sku FROM waiting) GROUP BY sku)
+        SELECT w.sku, i.description, w.units_waiting, w.backorders,
+               coalesce(s.available, 0)::BIGINT AS available,
+               greatest(coalesce(s.available, 0) - coalesce(r.reserved, 0), 0)::BIGINT AS free,
+               coalesce(s.frozen, 0)::BIGINT AS frozen, coalesce(s.damaged, 0)::BIGINT AS damaged
+        FROM waiting w LEFT JOIN items i USING (sku) LEFT JOIN stock s USING (sku)
+        LEFT JOIN reserved r USING (sku)
+        ORDER BY w.units_waiting DESC, w.sku""", [*params, int(limit)]).df()
+
+
+def fill_rate_by_run(cur: duckdb.DuckDBPyConnection, f: BackorderFilter) -> pd.DataFrame:
+    """First-time fill rates per run (line, unit, order) and the backorder rate."""
+    clauses, params = ["TRUE"], []
+    if f.date_from:
+        clauses.append('CAST("at" AS DATE) >= ?')
+        params.append(f.date_from)
+    if f.date_to:
+        clauses.append('CAST("at" AS DATE) <= ?')
+        params.append(f.date_to)
+    return cur.execute(f"""
+        WITH run AS (
+            SELECT *, orders_processed + orders_cancelled + orders_remaining AS orders_run
+            FROM runs)
+        SELECT run_id, "at", lines_requested, units_requested, orders_run,
+               lines_filled / nullif(lines_requested, 0) AS line_fill_rate,
+               units_allocated / nullif(units_requested, 0) AS unit_fill_rate,
+               orders_filled_complete / nullif(orders_run, 0) AS order_fill_rate,
+               orders_backordered / nullif(orders_run, 0) AS backorder_rate
+        FROM run WHERE {" AND ".join(clauses)} ORDER BY run_id""", params).df()

@@ -1,0 +1,26 @@
+"""Errors the engine raises on purpose; pages show their message as-is."""
+
+from __future__ import annotations
+
+
+class BackorderError(Exception):
+    """Base of every error the engine raises deliberately."""
+
+
+class ValidationError(BackorderError):
+    """Bad input: names the row, the column and the value, and nothing was written."""
+
+    def __init__(self, message: str, *, row: int | None = None, column: str | None = None,
+                 value: object = None) -> None:
+        super().__init__(message)
+        self.row = row
+        self.column = column
+        self.value = value
+
+
+class InventoryError(BackorderError):
+    """An inventory event that would break a stock rule (e.g. Available below reserved)."""
+
+
+class OrderStateError(BackorderError):
+    """An order is not in a state that allows the requested change."""

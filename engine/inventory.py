@@ -1,0 +1,222 @@
+"""Inventory events (receipts, adjustments, status changes) and the end of an order's life
+(ship, cancel). Only receipts release anything."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from . import audit
+from .db import Database
+from .errors import InventoryError, ValidationError
+from .frames import load_order_nos
+from .release import ReleaseResult, release_waiting_for
+from .schema import STOCK_STATUSES
+
+OUTCOME_COLUMNS = ["order_no", "reason"]
+
+
+@dataclass
+class ReceiptResult:
+    receipt_id: int
+    sku: str
+    qty: int
+    released: list[str]
+    not_released: pd.DataFrame
+
+
+@dataclass
+class OrderActionResult:
+    """Per-order outcome of ship or cancel: `done` orders and refused ones with a reason."""
+    done: list[str]
+    refused: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=OUTCOME_COLUMNS))
+
+    @property
+    def shipped(self) -> list[str]:
+        return self.done
+
+    @property
+    def not_shipped(self) -> pd.DataFrame:
+        return self.refused
+
+    @property
+    def cancelled(self) -> list[str]:
+        return self.done
+
+    @property
+    def not_cancelled(self) -> pd.DataFrame:
+        return self.refused
+
+
+def _whole_positive(value: object, column: str, allow_negative: bool = False) -> int:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ValidationError(f"{column} must be a whole number, not {value!r}",
+                              column=column, value=value) from None
+    if number != int(number):
+        raise ValidationError(f"{column} must be a whole number, not {value!r}",
+                              column=column, value=value)
+    number = int(number)
+    if number == 0 or (number < 0 and not allow_negative):
+        rule = "non-zero" if allow_negative else "greater than zero"
+        raise ValidationError(f"{column} must be {rule}, not {value!r}",
+                              column=column, value=value)
+    return number
+
+
+def _check_sku(cur: duckdb.DuckDBPyConnection, sku: str) -> str:
+    sku = str(sku).strip()
+    if not cur.execute("SELECT count(*) FROM items WHERE sku = ?", [sku]).fetchall()[0][0]:
+        raise ValidationError(f"Unknown SKU {sku!r}", column="sku", value=sku)
+    return sku
+
+
+def _check_status(status: str, column: str) -> str:
+    if status not in STOCK_STATUSES:
+        raise ValidationError(
+            f"{column} must be one of {', '.join(STOCK_STATUSES)}, not {status!r}",
+            column=column, value=status)
+    return status
+
+
+def _balance(cur: duckdb.DuckDBPyConnection, sku: str) -> tuple[dict[str, int], int]:
+    on_hand = dict(cur.execute("SELECT status, qty FROM on_hand WHERE sku = ?", [sku]).fetchall())
+    reserved = cur.execute("SELECT coalesce(sum(reserved), 0) FROM reserved WHERE sku = ?",
+                           [sku]).fetchall()[0][0]
+    return {s: int(on_hand.get(s, 0)) for s in STOCK_STATUSES}, int(reserved)
+
+
+def _ledger(cur: duckdb.DuckDBPyConnection, at: datetime, user: str | None, kind: str,
+            sku: str, status: str, qty: int, receipt_id: int | None = None,
+            reason: str | None = None) -> None:
+    cur.execute("INSERT INTO inventory_ledger VALUES (nextval('ledger_seq'), ?, ?, ?, ?, ?, ?, ?, ?)",
+                [at, user, kind, sku, status, qty, receipt_id, reason])
+
+
+def receive(db: Database, sku: str, qty: int, user: str | None = None,
+            reason: str | None = None) -> ReceiptResult:
+    qty = _whole_positive(qty, "qty")
+    at = db.now()
+    with db.write() as cur:
+        sku = _check_sku(cur, sku)
+        receipt_id = cur.execute("SELECT nextval('receipt_seq')").fetchall()[0][0]
+        _ledger(cur, at, user, "receipt", sku, "Available", qty, receipt_id, reason)
+        audit.record_one(cur, at, user, "receipt", sku=sku, qty=qty, receipt_id=receipt_id,
+                         detail=reason or "received into Available")
+        outcome: ReleaseResult = release_waiting_for(cur, sku, at, user, receipt_id)
+    return ReceiptResult(receipt_id=receipt_id, sku=sku, qty=qty, released=outcome.released,
+                         not_released=outcome.not_released)
+
+
+def adjust(db: Database, sku: str, delta: int, reason: str | None = None,
+           user: str | None = None, status: str = "Available") -> None:
+    delta = _whole_positive(delta, "delta", allow_negative=True)
+    status = _check_status(status, "status")
+    at = db.now()
+    with db.write() as cur:
+        sku = _check_sku(cur, sku)
+        on_hand, reserved = _balance(cur, sku)
+        after = on_hand[status] + delta
+        if after < 0:
+            raise InventoryError(f"Adjusting {sku} {status} by {delta} would leave {after} "
+                                 f"on hand; there are {on_hand[status]}")
+        if status == "Available" and after < reserved:
+            raise InventoryError(f"Adjusting {sku} Available by {delta} would leave {after} "
+                                 f"on hand with {reserved} reserved for orders")
+        _ledger(cur, at, user, "adjustment", sku, status, delta, reason=reason)
+        audit.record_one(cur, at, user, "adjustment", sku=sku, qty=delta,
+                         detail=f"{status}: {reason or 'no reason given'}")
+
+
+def change_status(db: Database, sku: str, qty: int, from_status: str, to_status: str,
+                  user: str | None = None, reason: str | None = None) -> None:
+    qty = _whole_positive(qty, "qty")
+    from_status = _check_status(from_status, "from_status")
+    to_status = _check_status(to_status, "to_status")
+    if from_status == to_status:
+        raise ValidationError(f"from_status and to_status are both {from_status}",
+                              column="to_status", value=to_status)
+    at = db.now()
+    with db.write() as cur:
+        sku = _check_sku(cur, sku)
+        on_hand, reserved = _balance(cur, sku)
+        if on_hand[from_status] < qty:
+            raise InventoryError(f"Cannot move {qty} {sku} out of {from_status}: "
+                                 f"only {on_hand[from_status]} on hand")
+        if from_status == "Available" and on_hand["Available"] - qty < reserved:
+            raise InventoryError(
+                f"Cannot move {qty} {sku} out of Available: {reserved} of "
+                f"{on_hand['Available']} are reserved for orders")
+        _ledger(cur, at, user, "status_change", sku, from_status, -qty, reason=reason)
+        _ledger(cur, at, user, "status_change", sku, to_status, qty, reason=reason)
+        audit.record_one(cur, at, user, "status_change", sku=sku, qty=qty,
+                         detail=f"{from_status} → {to_status}"
+                         + (f": {reason}" if reason else ""))
+
+
+def _order_states(cur: duckdb.DuckDBPyConnection, order_nos: Iterable[str] | str,
+                  refuse_sql: str) -> None:
+    """`action_orders(order_no, reason)`; reason is NULL where the action may go on."""
+    load_order_nos(cur, "action_request", order_nos)
+    cur.execute(f"""
+        CREATE OR REPLACE TEMP TABLE action_orders AS
+        SELECT r.order_no, r.request_pos,
+               CASE WHEN o.order_no IS NULL THEN 'Order ' || r.order_no || ' was not found'
+                    ELSE {refuse_sql} END AS reason
+        FROM action_request r LEFT JOIN orders o USING (order_no)""")
+
+
+def _split(cur: duckdb.DuckDBPyConnection) -> OrderActionResult:
+    frame = cur.execute(
+        "SELECT order_no, reason FROM action_orders ORDER BY request_pos").df()
+    done = frame.loc[frame["reason"].isna(), "order_no"].tolist()
+    refused = frame.loc[frame["reason"].notna()].reset_index(drop=True)
+    return OrderActionResult(done=done, refused=refused)
+
+
+def ship(db: Database, order_nos: Iterable[str] | str, user: str | None = None) -> OrderActionResult:
+    at = db.now()
+    with db.write() as cur:
+        _order_states(cur, order_nos, """
+            CASE WHEN o.status <> 'Processed'
+                 THEN 'Order is ' || o.status || ', only Processed orders ship' END""")
+        cur.execute("""
+            INSERT INTO inventory_ledger
+            SELECT nextval('ledger_seq'), ?::TIMESTAMP, ?::VARCHAR, 'shipment', sku, 'Available',
+                   -qty, NULL, 'orders shipped'
+            FROM (SELECT l.sku, sum(l.allocated_qty)::BIGINT AS qty
+                  FROM order_lines l JOIN action_orders a USING (order_no)
+                  WHERE a.reason IS NULL AND l.allocated_qty > 0 GROUP BY l.sku)""", [at, user])
+        cur.execute("""
+            UPDATE orders SET status = 'Shipped'
+            WHERE order_no IN (SELECT order_no FROM action_orders WHERE reason IS NULL)""")
+        audit.record(cur, at, user, """
+            SELECT 'shipped', a.order_no, NULL, coalesce(sum(l.allocated_qty), 0), NULL, NULL,
+                   'reserved units consumed from Available'
+            FROM action_orders a LEFT JOIN order_lines l USING (order_no)
+            WHERE a.reason IS NULL GROUP BY a.order_no""")
+        return _split(cur)
+
+
+def cancel(db: Database, order_nos: Iterable[str] | str, reason: str | None = None,
+           user: str | None = None) -> OrderActionResult:
+    at = db.now()
+    with db.write() as cur:
+        _order_states(cur, order_nos, """
+            CASE WHEN o.status IN ('Shipped', 'Cancelled')
+                 THEN 'Order is already ' || o.status END""")
+        cur.execute("""
+            UPDATE orders SET status = 'Cancelled'
+            WHERE order_no IN (SELECT order_no FROM action_orders WHERE reason IS NULL)""")
+        audit.record(cur, at, user, """
+            SELECT 'cancelled', a.order_no, NULL, coalesce(sum(l.allocated_qty), 0), NULL, NULL,
+                   ?
+            FROM action_orders a LEFT JOIN order_lines l USING (order_no)
+            WHERE a.reason IS NULL GROUP BY a.order_no""",
+                     [reason or "cancelled; its reservation is freed"])
+        return _split(cur)

@@ -1,0 +1,17 @@
+"""Order numbers: `140` is an original order, `140.001` its first backorder."""
+
+from __future__ import annotations
+
+ORDER_NO_PATTERN = r"^[0-9]+(\.[0-9]{3,})?$"
+
+# SQL expressions over a VARCHAR column named order_no.
+ROOT_SQL = "CAST(split_part(order_no, '.', 1) AS BIGINT)"
+SUFFIX_SQL = "coalesce(TRY_CAST(nullif(split_part(order_no, '.', 2), '') AS INTEGER), 0)"
+# Rank of service: priority, then order date, then number as numbers (root, suffix).
+RANK_SQL = "priority, order_date, root_no, suffix"
+
+
+def backorder_no_sql(root: str, seq: str) -> str:
+    """`root.NNN`, three digits at least (the suffix keeps counting past 999)."""
+    return (f"CAST({root} AS VARCHAR) || '.' || CASE WHEN {seq} < 1000 "
+            f"THEN lpad(CAST({seq} AS VARCHAR), 3, '0') ELSE CAST({seq} AS VARCHAR) END")

@@ -1,0 +1,209 @@
+"""Backorder release: review, release by hand, auto-release on receipt, releasable now.
+
+A backorder is released whole. Orders are taken in rank order and each one that fits
+uses up stock before the next is looked at; one that does not fit is passed over. That
+decision is sequential, so it is one linear pass over arrays fetched at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from . import audit
+from .db import Database
+from .frames import load_order_nos
+from .schema import SHIP_CODE_READY, STOCK_STATUSES, free_stock_sql
+
+PLAN_COLUMNS = ["order_no", "outcome", "reason"]
+
+
+@dataclass
+class ReleaseResult:
+    released: list[str]
+    not_released: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=PLAN_COLUMNS))
+
+
+def _candidate_errors(cur: duckdb.DuckDBPyConnection) -> None:
+    """`release_candidates(order_no, request_pos, error)` from `release_request`."""
+    cur.execute("""
+        CREATE OR REPLACE TEMP TABLE release_candidates AS
+        SELECT r.order_no, r.request_pos,
+               CASE WHEN o.order_no IS NULL THEN 'Order ' || r.order_no || ' was not found'
+                    WHEN o.status = 'Cancelled' THEN 'Order is cancelled'
+                    WHEN o.status <> 'Back Order'
+                        THEN 'Order is ' || o.status || ', not Back Order: nothing to release'
+               END AS error
+        FROM release_request r LEFT JOIN orders o USING (order_no)""")
+
+
+def _fetch_needs(cur: duckdb.DuckDBPyConnection):
+    """Needs per order and SKU, in rank order, plus stock per SKU, as Python lists."""
+    cur.execute("""
+        CREATE OR REPLACE TEMP TABLE release_needs AS
+        SELECT o.order_no, l.sku, sum(l.ordered_qty - l.allocated_qty)::BIGINT AS need,
+               any_value(o.priority) AS priority, any_value(o.order_date) AS order_date,
+               any_value(o.root_no) AS root_no, any_value(o.suffix) AS suffix
+        FROM release_candidates c
+        JOIN orders o USING (order_no)
+        JOIN order_lines l USING (order_no)
+        WHERE c.error IS NULL
+        GROUP BY o.order_no, l.sku""")
+    cur.execute("CREATE OR REPLACE TEMP TABLE release_skus AS "
+                "SELECT DISTINCT sku FROM release_needs")
+    needs = cur.execute("""
+        SELECT order_no, sku, need FROM release_needs
+        ORDER BY priority, order_date, root_no, suffix, order_no, sku""").fetchnumpy()
+    stock = cur.execute(f"""
+        WITH free AS ({free_stock_sql('release_skus')}),
+        held AS (
+            SELECT sku, status, sum(qty)::BIGINT AS qty FROM inventory_ledger
+            WHERE sku IN (SELECT sku FROM release_skus) AND status <> 'Available'
+            GROUP BY sku, status HAVING sum(qty) > 0)
+        SELECT s.sku, coalesce(f.free, 0) AS free,
+               coalesce(string_agg(h.qty || ' ' || h.status, ', '
+                   ORDER BY list_position({list(STOCK_STATUSES)}, h.status)), '') AS held
+        FROM release_skus s LEFT JOIN free f USING (sku) LEFT JOIN held h USING (sku)
+        GROUP BY s.sku, f.free""").fetchnumpy()
+    return needs, stock
+
+
+def _decide(needs, stock) -> pd.DataFrame:
+    """The sequential rule: one pass over the ranked (order, SKU, need) rows."""
+    order_nos = needs["order_no"].tolist()
+    skus = needs["sku"].tolist()
+    qtys = needs["need"].tolist()
+    remaining = dict(zip(stock["sku"].tolist(), stock["free"].tolist(), strict=True))
+    held = dict(zip(stock["sku"].tolist(), stock["held"].tolist(), strict=True))
+
+    decided_orders: list[str] = []
+    outcomes: list[str] = []
+    reasons: list[str] = []
+    start, total = 0, len(order_nos)
+    while start < total:
+        end = start + 1
+        while end < total and order_nos[end] == order_nos[start]:
+            end += 1
+        shortfalls = [
+            f"SKU {skus[i]} needs {qtys[i]}: {remaining[skus[i]]} free"
+            + (f", {held[skus[i]]}" if held[skus[i]] else "")
+            for i in range(start, end) if qtys[i] > remaining[skus[i]]
+        ]
+        if shortfalls:
+            outcomes.append("warning")
+            reasons.append("; ".join(shortfalls))
+        else:
+            for i in range(start, end):
+                remaining[skus[i]] -= qtys[i]
+            outcomes.append("ok")
+            reasons.append("Stock is free: " + ", ".join(
+                f"{skus[i]} {qtys[i]}" for i in range(start, end)))
+        decided_orders.append(order_nos[start])
+        start = end
+    return pd.DataFrame({"order_no": decided_orders, "outcome": outcomes, "reason": reasons},
+                        columns=PLAN_COLUMNS)
+
+
+def plan(cur: duckdb.DuckDBPyConnection, order_nos: Iterable[str] | str) -> pd.DataFrame:
+    """Outcome per requested order, in the order they were asked for."""
+    load_order_nos(cur, "release_request", order_nos)
+    return _plan_loaded(cur)
+
+
+def _plan_loaded(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    _candidate_errors(cur)
+    needs, stock = _fetch_needs(cur)
+    decided = _decide(needs, stock)
+    cur.register("_release_decided", decided)
+    result = cur.execute("""
+        SELECT c.order_no,
+               CASE WHEN c.error IS NOT NULL THEN 'error'
+                    ELSE coalesce(d.outcome, 'error') END AS outcome,
+               coalesce(c.error, d.reason, 'Backorder has no lines to release') AS reason
+        FROM release_candidates c LEFT JOIN _release_decided d USING (order_no)
+        ORDER BY c.request_pos""").df()
+    cur.unregister("_release_decided")
+    return result
+
+
+def review_release(db: Database, order_nos: Iterable[str] | str) -> pd.DataFrame:
+    with db.read() as cur:
+        return plan(cur, order_nos)
+
+
+def _apply(cur: duckdb.DuckDBPyConnection, decided: pd.DataFrame, at: datetime,
+           user: str | None, receipt_id: int | None) -> ReleaseResult:
+    released = decided.loc[decided["outcome"] == "ok", "order_no"].tolist()
+    if released:
+        cur.register("_release_ok", decided.loc[decided["outcome"] == "ok", ["order_no"]])
+        cur.execute("""
+            UPDATE order_lines SET allocated_qty = ordered_qty
+            WHERE order_no IN (SELECT order_no FROM _release_ok)""")
+        cur.execute(f"""
+            UPDATE orders SET status = 'On Order', ship_code = '{SHIP_CODE_READY}',
+                              released_at = ?::TIMESTAMP
+            WHERE order_no IN (SELECT order_no FROM _release_ok)""", [at])
+        how = "received stock" if receipt_id is not None else "released by hand"
+        audit.record(cur, at, user, """
+            SELECT 'released', l.order_no, NULL, sum(l.ordered_qty), NULL, ?::BIGINT, ?
+            FROM order_lines l SEMI JOIN _release_ok k ON k.order_no = l.order_no
+            GROUP BY l.order_no""", [receipt_id, f"On Order / Ready to ship ({how})"])
+        cur.unregister("_release_ok")
+    not_released = decided.loc[decided["outcome"] != "ok"].reset_index(drop=True)
+    return ReleaseResult(released=released, not_released=not_released)
+
+
+def release_backorders(db: Database, order_nos: Iterable[str] | str,
+                       user: str | None = None) -> ReleaseResult:
+    at = db.now()
+    with db.write() as cur:
+        decided = plan(cur, order_nos)
+        return _apply(cur, decided, at, user, receipt_id=None)
+
+
+def release_waiting_for(cur: duckdb.DuckDBPyConnection, sku: str, at: datetime,
+                        user: str | None, receipt_id: int) -> ReleaseResult:
+    """Inside a receipt's transaction: release, in rank order, the backorders holding `sku`."""
+    cur.execute("""
+        CREATE OR REPLACE TEMP TABLE release_request AS
+        SELECT o.order_no, row_number() OVER (ORDER BY o.priority, o.order_date, o.root_no,
+                                                       o.suffix) AS request_pos
+        FROM orders o
+        WHERE o.status = 'Back Order'
+          AND o.order_no IN (SELECT order_no FROM order_lines WHERE sku = ?)""", [sku])
+    decided = _plan_loaded(cur)
+    return _apply(cur, decided, at, user, receipt_id=receipt_id)
+
+
+def releasable_now(db: Database, include_blocked: bool = False) -> pd.DataFrame:
+    """Open backorders that could be released this minute, in rank order, with why."""
+    with db.read() as cur:
+        cur.execute("""
+            CREATE OR REPLACE TEMP TABLE release_request AS
+            SELECT order_no, row_number() OVER (ORDER BY priority, order_date, root_no, suffix)
+                       AS request_pos
+            FROM orders WHERE status = 'Back Order'""")
+        decided = _plan_loaded(cur)
+        cur.register("_decided", decided)
+        frame = cur.execute("""
+            SELECT o.order_no, o.parent_order_no, o.order_date, o.priority, o.customer,
+                   o.created_at, d.outcome = 'ok' AS releasable, d.reason,
+                   agg.skus, agg.units, agg.value
+            FROM _decided d
+            JOIN orders o USING (order_no)
+            JOIN (SELECT l.order_no, string_agg(DISTINCT l.sku, ', ') AS skus,
+                         sum(l.ordered_qty)::BIGINT AS units,
+                         sum(l.ordered_qty * coalesce(i.unit_price, 0)) AS value
+                  FROM order_lines l LEFT JOIN items i USING (sku)
+                  WHERE l.order_no IN (SELECT order_no FROM _decided)
+                  GROUP BY l.order_no) agg USING (order_no)
+            WHERE ? OR d.outcome = 'ok'
+            ORDER BY o.priority, o.order_date, o.root_no, o.suffix""",
+                            [include_blocked]).df()
+        cur.unregister("_decided")
+        return frame

@@ -1,0 +1,138 @@
+"""The DuckDB schema. Balances are derived from the ledger and the order lines, never stored twice."""
+
+ORDER_STATUSES = ("Pending", "On Order", "Back Order", "Processed", "Shipped", "Cancelled")
+STOCK_STATUSES = ("Available", "Frozen", "Damaged", "Quarantine")
+# Orders whose allocated units are still reserved against Available stock.
+RESERVING_STATUSES = ("Pending", "On Order", "Back Order", "Processed")
+
+SHIP_CODE_BACKORDER = "Unshippable backorder"
+SHIP_CODE_READY = "Ready to ship"
+SHIP_CODE_FULLY_BACKORDERED = "Fully backordered"
+SHIP_CODE_FULLY_SHORTED = "Fully shorted"
+
+
+def _sql_list(values: tuple[str, ...]) -> str:
+    return ", ".join(f"'{v}'" for v in values)
+
+
+DDL = f"""
+CREATE SEQUENCE IF NOT EXISTS run_seq START 1;
+CREATE SEQUENCE IF NOT EXISTS receipt_seq START 1;
+CREATE SEQUENCE IF NOT EXISTS ledger_seq START 1;
+CREATE SEQUENCE IF NOT EXISTS audit_seq START 1;
+
+CREATE TABLE IF NOT EXISTS items (
+    sku VARCHAR NOT NULL,
+    description VARCHAR,
+    backorder BOOLEAN NOT NULL,
+    unit_price DOUBLE
+);
+
+CREATE TABLE IF NOT EXISTS inventory_ledger (
+    entry_id BIGINT NOT NULL,
+    "at" TIMESTAMP NOT NULL,
+    "user" VARCHAR,
+    kind VARCHAR NOT NULL,      -- import, receipt, adjustment, status_change, shipment
+    sku VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,
+    qty BIGINT NOT NULL,
+    receipt_id BIGINT,
+    reason VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS orders (
+    order_no VARCHAR NOT NULL,
+    root_no BIGINT NOT NULL,
+    suffix INTEGER NOT NULL,
+    parent_order_no VARCHAR,
+    order_date DATE NOT NULL,
+    priority INTEGER NOT NULL,
+    status VARCHAR NOT NULL,
+    ship_code VARCHAR,
+    ship_complete BOOLEAN NOT NULL,
+    customer VARCHAR,
+    created_at TIMESTAMP NOT NULL,
+    released_at TIMESTAMP,
+    created_by_run BIGINT
+);
+
+CREATE TABLE IF NOT EXISTS order_lines (
+    order_no VARCHAR NOT NULL,
+    line_no INTEGER NOT NULL,
+    sku VARCHAR NOT NULL,
+    ordered_qty BIGINT NOT NULL,
+    allocated_qty BIGINT NOT NULL DEFAULT 0,
+    shorted_qty BIGINT NOT NULL DEFAULT 0,
+    backorder_qty BIGINT NOT NULL DEFAULT 0
+);
+
+CREATE TABLE IF NOT EXISTS runs (
+    run_id BIGINT NOT NULL,
+    "at" TIMESTAMP NOT NULL,
+    "user" VARCHAR,
+    backorder_grouping VARCHAR NOT NULL,
+    orders_requested BIGINT,
+    orders_processed BIGINT,
+    orders_cancelled BIGINT,
+    orders_remaining BIGINT,
+    orders_filled_complete BIGINT,
+    orders_backordered BIGINT,
+    lines_requested BIGINT,
+    lines_filled BIGINT,
+    units_requested BIGINT,
+    units_allocated BIGINT,
+    units_backordered BIGINT,
+    units_shorted BIGINT,
+    backorders_created BIGINT
+);
+
+CREATE TABLE IF NOT EXISTS alerts (
+    run_id BIGINT NOT NULL,
+    order_no VARCHAR,
+    sku VARCHAR,
+    severity VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    qty BIGINT,
+    new_order_no VARCHAR,
+    message VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS audit (
+    audit_id BIGINT NOT NULL,
+    "at" TIMESTAMP NOT NULL,
+    "user" VARCHAR,
+    action VARCHAR NOT NULL,
+    order_no VARCHAR,
+    sku VARCHAR,
+    qty BIGINT,
+    run_id BIGINT,
+    receipt_id BIGINT,
+    detail VARCHAR
+);
+
+CREATE OR REPLACE VIEW on_hand AS
+    SELECT sku, status, sum(qty)::BIGINT AS qty
+    FROM inventory_ledger GROUP BY sku, status;
+
+CREATE OR REPLACE VIEW reserved AS
+    SELECT l.sku, sum(l.allocated_qty)::BIGINT AS reserved
+    FROM order_lines l JOIN orders o USING (order_no)
+    WHERE o.status IN ({_sql_list(RESERVING_STATUSES)}) AND l.allocated_qty > 0
+    GROUP BY l.sku;
+"""
+
+
+def free_stock_sql(skus_table: str | None = None) -> str:
+    """Free Available stock per SKU, optionally only for the SKUs in `skus_table(sku)`."""
+    where = f"WHERE sku IN (SELECT sku FROM {skus_table})" if skus_table else ""
+    return f"""
+        SELECT sku,
+               greatest(coalesce(sum(qty) FILTER (WHERE status = 'Available'), 0)
+                        - coalesce(any_value(reserved), 0), 0)::BIGINT AS free
+        FROM (
+            SELECT sku, status, qty, NULL::BIGINT AS reserved FROM inventory_ledger {where}
+            UNION ALL
+            SELECT sku, 'Available', 0, reserved FROM reserved {where}
+        )
+        GROUP BY sku
+    """

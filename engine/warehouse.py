@@ -1,0 +1,208 @@
+"""The engine's public face: one `Warehouse` object, shared by pages, notebooks and tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+
+import pandas as pd
+
+from . import analytics, edits, imports, inventory, reads, release
+from .allocation import Progress, RunResult, run_fulfillment
+from .analytics import BackorderFilter
+from .db import Database
+from .errors import BackorderError
+from .reads import OrderFilter
+
+
+class Warehouse:
+    """Safe to share across threads: each call takes its own cursor, writes are serialised."""
+
+    def __init__(self, path: str = ":memory:", clock: Callable[[], datetime] | None = None):
+        self.db = Database(path, clock)
+        self.path = path
+
+    # -- clock and lifecycle -------------------------------------------------------------
+    @property
+    def clock(self) -> Callable[[], datetime]:
+        return self.db.clock
+
+    @clock.setter
+    def clock(self, value: Callable[[], datetime]) -> None:
+        self.db.clock = value
+
+    def now(self) -> datetime:
+        return self.db.now()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def is_empty(self) -> bool:
+        with self.db.read() as cur:
+            return cur.execute(
+                "SELECT (SELECT count(*) FROM items) + (SELECT count(*) FROM orders)"
+            ).fetchall()[0][0] == 0
+
+    def load_demo(self, seed: int = 0) -> None:
+        """Loads the demo warehouse, history included, into an empty database."""
+        if not self.is_empty():
+            raise BackorderError("The demo data goes into an empty warehouse; this one has data")
+        from data.demo import load  # the generator lives with the demo data
+
+        load(self, seed=seed)
+
+    # -- imports -------------------------------------------------------------------------
+    def import_items(self, df: pd.DataFrame, user: str | None = None) -> int:
+        return imports.import_items(self.db, df, user)
+
+    def import_inventory(self, df: pd.DataFrame, user: str | None = None) -> int:
+        return imports.import_inventory(self.db, df, user)
+
+    def import_orders(self, orders: pd.DataFrame, lines: pd.DataFrame,
+                      user: str | None = None) -> int:
+        return imports.import_orders(self.db, orders, lines, user)
+
+    # -- fulfillment and release -----------------------------------------------------------
+    def run_fulfillment(self, order_nos: Iterable[str] | str, user: str | None = None,
+                        backorder_grouping: str = "per_line",
+                        progress: Progress | None = None) -> RunResult:
+        return run_fulfillment(self.db, order_nos, user, backorder_grouping, progress)
+
+    def review_release(self, order_nos: Iterable[str] | str) -> pd.DataFrame:
+        return release.review_release(self.db, order_nos)
+
+    def release_backorders(self, order_nos: Iterable[str] | str,
+                           user: str | None = None) -> release.ReleaseResult:
+        return release.release_backorders(self.db, order_nos, user)
+
+    def releasable_now(self, include_blocked: bool = False) -> pd.DataFrame:
+        return release.releasable_now(self.db, include_blocked)
+
+    # -- inventory events and the end of an order's life -------------------------------------
+    def receive(self, sku: str, qty: int, user: str | None = None,
+                reason: str | None = None) -> inventory.ReceiptResult:
+        return inventory.receive(self.db, sku, qty, user, reason)
+
+    def adjust(self, sku: str, delta: int, reason: str | None = None, user: str | None = None,
+               status: str = "Available") -> None:
+        inventory.adjust(self.db, sku, delta, reason, user, status)
+
+    def change_status(self, sku: str, qty: int, from_status: str, to_status: str,
+                      user: str | None = None, reason: str | None = None) -> None:
+        inventory.change_status(self.db, sku, qty, from_status, to_status, user, reason)
+
+    def ship(self, order_nos: Iterable[str] | str,
+             user: str | None = None) -> inventory.OrderActionResult:
+        return inventory.ship(self.db, order_nos, user)
+
+    def cancel(self, order_nos: Iterable[str] | str, reason: str | None = None,
+               user: str | None = None) -> inventory.OrderActionResult:
+        return inventory.cancel(self.db, order_nos, reason, user)
+
+    # -- grid edits ------------------------------------------------------------------------
+    def edit_orders(self, changes: pd.DataFrame | Mapping[str, Mapping[str, object]],
+                    user: str | None = None) -> int:
+        return edits.edit_orders(self.db, changes, user)
+
+    def set_backorder(self, skus: Iterable[str] | str, allowed: bool,
+                      user: str | None = None) -> int:
+        return edits.set_backorder(self.db, skus, allowed, user)
+
+    # -- read models -------------------------------------------------------------------------
+    def _releasable_list(self, f: OrderFilter) -> list[str] | None:
+        if not f.releasable_only:
+            return None
+        return self.releasable_now()["order_no"].tolist()
+
+    def orders(self, filter: OrderFilter | None = None, limit: int | None = None,
+               offset: int = 0, sort: str = "rank") -> pd.DataFrame:
+        f = filter or OrderFilter()
+        releasable = self._releasable_list(f)
+        with self.db.read() as cur:
+            return reads.list_orders(cur, f, limit, offset, sort, releasable)
+
+    def count_orders(self, filter: OrderFilter | None = None) -> int:
+        f = filter or OrderFilter()
+        releasable = self._releasable_list(f)
+        with self.db.read() as cur:
+            return reads.count_orders(cur, f, releasable)
+
+    def order(self, order_no: str) -> dict | None:
+        frame = self.orders(OrderFilter(order_nos=[str(order_no)]))
+        return None if frame.empty else frame.iloc[0].to_dict()
+
+    def order_lines(self, order_no: str) -> pd.DataFrame:
+        with self.db.read() as cur:
+            return reads.order_lines(cur, order_no)
+
+    def order_history(self, order_no: str) -> pd.DataFrame:
+        with self.db.read() as cur:
+            return reads.order_history(cur, order_no)
+
+    def items(self, backorder_allowed: bool | None = None, has_backorders: bool = False,
+              shorted_not_allowed: bool = False, search: str | None = None) -> pd.DataFrame:
+        with self.db.read() as cur:
+            return reads.items(cur, backorder_allowed, has_backorders, shorted_not_allowed,
+                               search)
+
+    def inventory(self) -> pd.DataFrame:
+        with self.db.read() as cur:
+            return reads.inventory(cur)
+
+    def ledger(self, limit: int = 200, sku: str | None = None) -> pd.DataFrame:
+        with self.db.read() as cur:
+            return reads.ledger(cur, limit, sku)
+
+    def alerts(self, run_id: int) -> pd.DataFrame:
+        with self.db.read() as cur:
+            return reads.alerts(cur, run_id)
+
+    def runs(self) -> pd.DataFrame:
+        with self.db.read() as cur:
+            return reads.runs(cur)
+
+    def audit_log(self, limit: int | None = None, order_no: str | None = None,
+                  sku: str | None = None) -> pd.DataFrame:
+        with self.db.read() as cur:
+            return reads.audit_log(cur, limit, order_no, sku)
+
+    def ship_codes(self) -> list[str]:
+        with self.db.read() as cur:
+            return reads.distinct_ship_codes(cur)
+
+    def attention(self) -> dict:
+        """What needs an analyst now: the home page's numbers."""
+        releasable = self.releasable_now()
+        runs = self.runs()
+        with self.db.read() as cur:
+            totals = reads.open_backorder_totals(cur, self.now())
+            short_not_allowed = cur.execute("""
+                SELECT count(DISTINCT l.sku) FROM order_lines l JOIN items i USING (sku)
+                WHERE l.shorted_qty > 0 AND NOT i.backorder""").fetchall()[0][0]
+        last_run = None
+        if not runs.empty:
+            row = runs.iloc[0]
+            alerts = self.alerts(int(row["run_id"]))
+            last_run = {"run_id": int(row["run_id"]), "at": row["at"],
+                        "by_severity": alerts["severity"].value_counts().to_dict(),
+                        "by_kind": alerts["kind"].value_counts().to_dict()}
+        return {"backorders": totals, "releasable": releasable,
+                "last_run": last_run, "items_short_not_allowed": int(short_not_allowed)}
+
+    # -- analytics ---------------------------------------------------------------------------
+    def backorder_volume(self, f: BackorderFilter | None = None) -> pd.DataFrame:
+        with self.db.read() as cur:
+            return analytics.volume_over_time(cur, f or BackorderFilter())
+
+    def backorder_aging(self, f: BackorderFilter | None = None) -> pd.DataFrame:
+        with self.db.read() as cur:
+            return analytics.aging(cur, f or BackorderFilter(), self.now())
+
+    def top_backorder_skus(self, f: BackorderFilter | None = None, limit: int = 10
+                           ) -> pd.DataFrame:
+        with self.db.read() as cur:
+            return analytics.top_skus(cur, f or BackorderFilter(), limit)
+
+    def fill_rates(self, f: BackorderFilter | None = None) -> pd.DataFrame:
+        with self.db.read() as cur:
+            return analytics.fill_rate_by_run(cur, f or BackorderFilter())
