@@ -170,7 +170,7 @@ def inventory(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def ledger(cur: duckdb.DuckDBPyConnection, limit: int = 200, sku: str | None = None
            ) -> pd.DataFrame:
     return cur.execute("""
-        SELECT entry_id, at, "user", kind, sku, status, qty, receipt_id, reason
+        SELECT entry_id, "at", "user", kind, sku, status, qty, receipt_id, reason
         FROM inventory_ledger WHERE ? IS NULL OR sku = ?
         ORDER BY entry_id DESC LIMIT ?""", [sku, sku, int(limit)]).df()
 

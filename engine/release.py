@@ -119,13 +119,15 @@ def _plan_loaded(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     _candidate_errors(cur)
     needs, stock = _fetch_needs(cur)
     decided = _decide(needs, stock)
-    cur.register("_release_decided", decided)
+    cur.register("_release_decided", decided.astype("string"))
     result = cur.execute("""
         SELECT c.order_no,
                CASE WHEN c.error IS NOT NULL THEN 'error'
-                    ELSE coalesce(d.outcome, 'error') END AS outcome,
-               coalesce(c.error, d.reason, 'Backorder has no lines to release') AS reason
-        FROM release_candidates c LEFT JOIN _release_decided d USING (order_no)
+                    ELSE coalesce(CAST(d.outcome AS VARCHAR), 'error') END AS outcome,
+               coalesce(c.error, CAST(d.reason AS VARCHAR), 'Backorder has no lines to release')
+                   AS reason
+        FROM release_candidates c
+        LEFT JOIN _release_decided d ON CAST(d.order_no AS VARCHAR) = c.order_no
         ORDER BY c.request_pos""").df()
     cur.unregister("_release_decided")
     return result
@@ -189,7 +191,7 @@ def releasable_now(db: Database, include_blocked: bool = False) -> pd.DataFrame:
                        AS request_pos
             FROM orders WHERE status = 'Back Order'""")
         decided = _plan_loaded(cur)
-        cur.register("_decided", decided)
+        cur.register("_decided", decided.astype("string"))
         frame = cur.execute("""
             SELECT o.order_no, o.parent_order_no, o.order_date, o.priority, o.customer,
                    o.created_at, d.outcome = 'ok' AS releasable, d.reason,
