@@ -12,6 +12,10 @@ import duckdb
 from .schema import DDL
 
 
+def _wall_clock() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
 class Database:
     """Owns the DuckDB connection. Writes are serialised by a lock so that two sessions
     sharing this object never both plan against the same free stock."""
@@ -20,7 +24,7 @@ class Database:
         self.path = path
         self._con = duckdb.connect(path)
         self._write_lock = threading.RLock()
-        self.clock: Callable[[], datetime] = clock or (lambda: datetime.now().replace(microsecond=0))
+        self.clock: Callable[[], datetime] = clock or _wall_clock
         with self.write() as cur:
             cur.execute(DDL)
 

@@ -124,7 +124,8 @@ def _check_orders(cur: duckdb.DuckDBPyConnection) -> None:
         SELECT row_no, order_no FROM import_orders
         WHERE order_no IN (SELECT order_no FROM orders)""", "already exists")
     first_violation(cur, "orders", "status", f"""
-        SELECT row_no, status FROM import_orders WHERE status NOT IN ({_in_list(ORDER_STATUSES)})""",
+        SELECT row_no, status FROM import_orders
+        WHERE status NOT IN ({_in_list(ORDER_STATUSES)})""",
                     f"is not an order status ({', '.join(ORDER_STATUSES)})")
     first_violation(cur, "orders", "priority", """
         SELECT row_no, priority FROM import_orders WHERE priority NOT BETWEEN 1 AND 5""",

@@ -94,7 +94,8 @@ def _balance(cur: duckdb.DuckDBPyConnection, sku: str) -> tuple[dict[str, int], 
 def _ledger(cur: duckdb.DuckDBPyConnection, at: datetime, user: str | None, kind: str,
             sku: str, status: str, qty: int, receipt_id: int | None = None,
             reason: str | None = None) -> None:
-    cur.execute("INSERT INTO inventory_ledger VALUES (nextval('ledger_seq'), ?, ?, ?, ?, ?, ?, ?, ?)",
+    cur.execute("INSERT INTO inventory_ledger "
+                "VALUES (nextval('ledger_seq'), ?, ?, ?, ?, ?, ?, ?, ?)",
                 [at, user, kind, sku, status, qty, receipt_id, reason])
 
 
@@ -179,7 +180,8 @@ def _split(cur: duckdb.DuckDBPyConnection) -> OrderActionResult:
     return OrderActionResult(done=done, refused=refused)
 
 
-def ship(db: Database, order_nos: Iterable[str] | str, user: str | None = None) -> OrderActionResult:
+def ship(db: Database, order_nos: Iterable[str] | str,
+         user: str | None = None) -> OrderActionResult:
     at = db.now()
     with db.write() as cur:
         _order_states(cur, order_nos, """

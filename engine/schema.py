@@ -1,4 +1,5 @@
-"""The DuckDB schema. Balances are derived from the ledger and the order lines, never stored twice."""
+"""The DuckDB schema. Balances are derived from the ledger and the order lines,
+never stored twice, so they cannot drift."""
 
 ORDER_STATUSES = ("Pending", "On Order", "Back Order", "Processed", "Shipped", "Cancelled")
 STOCK_STATUSES = ("Available", "Frozen", "Damaged", "Quarantine")
