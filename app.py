@@ -1,0 +1,92 @@
+"""Home: what needs an analyst now. Also opens (and on first start seeds) the database."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import data, release
+from ui.colors import SEVERITY_COLORS, badge
+from ui.layout import HOME, PAGES, page
+from ui.state import after_write, attempt, warehouse
+
+path = page("Backorder desk", "📦",
+            "What needs attention now: backorders waiting, the ones you can release, and "
+            "the last fulfillment run.")
+
+if data.is_empty(path):
+    st.info("The warehouse is empty: no items, stock or orders yet. Import your data "
+            "through the engine, or load the demo warehouse to look around.", icon="📭")
+    if st.button("Load demo data", key="home_load_demo", type="primary"):
+        with st.spinner("Loading six weeks of demo history…"):
+            ok, _ = attempt(warehouse().load_demo)
+        if ok:
+            after_write("Demo warehouse loaded")
+            st.rerun()
+    st.stop()
+
+att = data.attention(path)
+totals = att["backorders"]
+releasable = att["releasable"]
+
+with st.container(horizontal=True):
+    st.metric("Backorders waiting", f"{totals['orders']:,}", border=True,
+              help="Open orders in status Back Order")
+    st.metric("Units waiting", f"{totals['units']:,}", border=True)
+    st.metric("Value waiting", f"{totals['value']:,.2f}", border=True,
+              help="Units waiting × unit price")
+    st.metric("Waiting over a day", f"{totals['older_than_a_day']:,}", border=True,
+              help="Backorders created more than 24 hours ago")
+    st.metric("Releasable now", f"{len(releasable):,}", border=True,
+              help="Open backorders whose every SKU is covered by free Available stock")
+    st.metric("Shorted, not allowed", f"{att['items_short_not_allowed']:,}",
+              border=True, help="Items with shorted units whose backorder flag is off")
+
+left, right = st.columns([3, 2], gap="large")
+with left, st.container(border=True):
+    st.subheader("Releasable now")
+    if releasable.empty:
+        st.success("No backorder can be released right now: none has its stock free.",
+                   icon="👍")
+    else:
+        st.caption("These backorders have all their stock free. Each is one click from the "
+                   "release form.")
+        if st.button("Release Back Order", key="home_release_all", type="primary",
+                     help="Review and release every backorder releasable now"):
+            release.start(releasable["order_no"].tolist(), origin=HOME)
+            st.switch_page(release.PAGE)
+        shown = releasable.head(10)
+        for row in shown.itertuples():
+            order_col, what_col, button_col = st.columns([2, 5, 2], vertical_alignment="center")
+            order_col.markdown(f"**{row.order_no}** · P{row.priority}")
+            what_col.caption(f"{row.skus} · {row.units} units · {row.customer or ''}")
+            if button_col.button("Release", key=f"home_release_{row.order_no}",
+                                 help=f"Review {row.order_no} in the release form"):
+                release.start([row.order_no], origin=HOME)
+                st.switch_page(release.PAGE)
+        if len(releasable) > len(shown):
+            st.page_link(PAGES["orders"], label=f"All {len(releasable)} in the Orders grid",
+                         icon="📋", query_params={"releasable": "1"})
+
+with right:
+    with st.container(border=True):
+        st.subheader("Last fulfillment run")
+        last = att["last_run"]
+        if last is None:
+            st.info("No fulfillment run yet.", icon="ℹ️")
+        else:
+            st.markdown(f"Run **{last['run_id']}** at {last['at']:%d %b %Y %H:%M}")
+            counts = last["by_severity"]
+            st.markdown("  ".join(
+                f"{badge(sev, SEVERITY_COLORS)} **{counts.get(sev, 0)}**"
+                for sev in ("error", "warning", "info")))
+            kinds = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in last["by_kind"].items())
+            st.caption(kinds or "No alerts")
+        st.page_link(PAGES["fulfillment"], label="Fulfillment results", icon="🚚")
+    with st.container(border=True):
+        st.subheader("Shorted, backorder not allowed")
+        st.write(f"{att['items_short_not_allowed']} items lost demand because they may not "
+                 "backorder.")
+        st.page_link(PAGES["items"], label="Review their backorder flag", icon="🏷️",
+                     query_params={"view": "shorted"})
+    st.page_link(PAGES["orders"], label="All open backorders", icon="📋",
+                 query_params={"status": "Back Order"})

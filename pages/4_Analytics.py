@@ -1,0 +1,44 @@
+"""Backorder analytics: volume over time, aging, top SKUs with their stock, fill rate per
+run. Every chart follows the filters, and its data can be downloaded."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from engine import BackorderFilter
+from ui import charts, data
+from ui.layout import page, stop_if_empty
+
+path = page("Backorder analytics", "📈", "Backorders by creation date. Fill rates are "
+            "first-time rates per run, before any release.")
+stop_if_empty(path)
+
+with st.sidebar:
+    st.header("Filters")
+    date_from = st.date_input("Created from", value=None, key="an_from")
+    date_to = st.date_input("Created to", value=None, key="an_to")
+    sku = st.text_input("SKU", key="an_sku", placeholder="e.g. TR-GR").strip() or None
+    priorities = st.multiselect("Priority", [1, 2, 3, 4, 5], key="an_priority")
+    customer = st.text_input("Customer", key="an_customer",
+                             placeholder="part of a name").strip() or None
+    top_n = st.slider("Top SKUs", min_value=5, max_value=30, value=10, key="an_top_n")
+f = BackorderFilter(date_from=date_from, date_to=date_to, sku=sku,
+                    priorities=priorities or None, customer=customer)
+
+panels = [
+    ("volume", data.backorder_volume(path, f), charts.volume_figure,
+     "Units back-ordered against units released, per day"),
+    ("aging", data.backorder_aging(path, f), charts.aging_figure,
+     "Open backorder units by age; watch those older than a day"),
+    ("top_skus", data.top_backorder_skus(path, f, top_n), charts.top_skus_figure,
+     "SKUs with the most units waiting, and the stock each holds by status"),
+    ("fill_rates", data.fill_rates(path, f), charts.fill_rate_figure,
+     "Line and unit fill rate of each fulfillment run"),
+]
+for row in (panels[:2], panels[2:]):
+    for column, (name, frame, build, alt) in zip(st.columns(2), row, strict=True):
+        with column, st.container(border=True):
+            st.plotly_chart(build(frame), key=f"an_chart_{name}", alt=alt)
+            st.download_button(f"Download {name.replace('_', ' ')} data (CSV)",
+                               frame.to_csv(index=False), file_name=f"backorder_{name}.csv",
+                               mime="text/csv", key=f"an_csv_{name}", on_click="ignore")

@@ -1,0 +1,66 @@
+"""Items: which items may backorder, their stock by status, units waiting and shorted.
+The backorder flag is edited in the grid and saved through the engine with an audit row."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import data
+from ui.layout import page, stop_if_empty
+from ui.state import after_write, attempt, user, warehouse
+
+GRID_KEY = "items_grid"
+MAX_ROWS = 2000
+ALLOWED = {"Any": None, "Allowed": True, "Not allowed": False}
+
+path = page("Items", "🏷️", "Switch an item's backorder flag: short lines of items that may "
+            "not backorder are dropped instead of waiting.")
+stop_if_empty(path)
+
+if st.query_params.get("view") == "shorted" and not st.session_state.get("_items_qp"):
+    st.session_state["_items_qp"] = True
+    st.session_state["items_f_shorted"] = True
+
+cols = st.columns([2, 1, 1, 2], vertical_alignment="bottom")
+allowed = cols[0].segmented_control("Backorder", list(ALLOWED), default="Any",
+                                    key="items_f_allowed")
+has_backorders = cols[1].checkbox("Has backorders", key="items_f_waiting")
+shorted = cols[2].checkbox("Shorted but not allowed", key="items_f_shorted")
+search = cols[3].text_input("Search", key="items_f_search", placeholder="SKU or description")
+
+frame = data.items(path, ALLOWED.get(allowed or "Any"), has_backorders, shorted,
+                   search.strip() or None)
+st.markdown(f"**{len(frame):,}** items" + (f" (showing the first {MAX_ROWS:,})"
+                                           if len(frame) > MAX_ROWS else ""))
+if frame.empty:
+    st.info("No item matches these filters.", icon="🔎")
+    st.stop()
+
+original = frame.head(MAX_ROWS).set_index("sku", drop=False)
+edited = st.data_editor(
+    original, key=GRID_KEY, hide_index=True, row_height=35, num_rows="fixed",
+    disabled=[c for c in original.columns if c != "backorder"],
+    alt="Items with their backorder flag, stock and demand",
+    column_config={
+        "sku": st.column_config.TextColumn("SKU", pinned=True),
+        "description": "Description",
+        "backorder": st.column_config.CheckboxColumn("Backorder allowed",
+                                                     help="Editable; saved with an audit row"),
+        "unit_price": st.column_config.NumberColumn("Unit price", format="%.2f"),
+        "available": "Available", "reserved": "Reserved", "free": "Free",
+        "frozen": "Frozen", "damaged": "Damaged", "quarantine": "Quarantine",
+        "units_waiting": "Units waiting", "units_shorted": "Units shorted",
+    })
+changed = edited.loc[edited["backorder"] != original["backorder"], "backorder"]
+turn_on = changed.index[changed].tolist()
+turn_off = changed.index[~changed.astype(bool)].tolist()
+
+if st.button(f"Save backorder flags ({len(changed)})", key="items_save", type="primary",
+             disabled=changed.empty):
+    wh = warehouse()
+    ok_on, n_on = attempt(lambda: wh.set_backorder(turn_on, True, user=user()) if turn_on else 0)
+    ok_off, n_off = attempt(
+        lambda: wh.set_backorder(turn_off, False, user=user()) if turn_off else 0)
+    if ok_on and ok_off:
+        after_write(f"Backorder allowed on {n_on}, not allowed on {n_off} item(s)")
+        st.rerun()

@@ -1,0 +1,117 @@
+"""Cached reads. Each takes the database path so that caches never mix two databases, and
+`after_write` clears them all. Filters are dataclasses, which st.cache_data hashes by value."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from engine import BackorderFilter, OrderFilter, screens
+
+from .state import _open, db_path
+
+TTL = "5m"  # a safety net for writes made by other processes; our own writes clear the cache
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def orders(path: str, f: OrderFilter, limit: int, offset: int, sort: str) -> pd.DataFrame:
+    return _open(path).orders(f, limit=limit, offset=offset, sort=sort)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def count_orders(path: str, f: OrderFilter) -> int:
+    return _open(path).count_orders(f)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def order_nos(path: str, f: OrderFilter, limit: int | None = None) -> list[str]:
+    return screens.order_nos(_open(path), f, limit)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def order(path: str, order_no: str) -> dict | None:
+    return _open(path).order(order_no)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def order_lines(path: str, order_no: str) -> pd.DataFrame:
+    return _open(path).order_lines(order_no)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def order_history(path: str, order_no: str) -> pd.DataFrame:
+    return _open(path).order_history(order_no)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def ship_codes(path: str) -> list[str]:
+    return _open(path).ship_codes()
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def attention(path: str) -> dict:
+    return _open(path).attention()
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def releasable_now(path: str, include_blocked: bool = False) -> pd.DataFrame:
+    return _open(path).releasable_now(include_blocked)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def runs(path: str) -> pd.DataFrame:
+    return _open(path).runs()
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def alerts(path: str, run_id: int) -> pd.DataFrame:
+    return _open(path).alerts(run_id)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def items(path: str, backorder_allowed: bool | None = None, has_backorders: bool = False,
+          shorted_not_allowed: bool = False, search: str | None = None) -> pd.DataFrame:
+    return _open(path).items(backorder_allowed, has_backorders, shorted_not_allowed, search)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def skus(path: str) -> list[str]:
+    return screens.skus(_open(path))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def inventory(path: str) -> pd.DataFrame:
+    return _open(path).inventory()
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def ledger(path: str, limit: int = 200, sku: str | None = None) -> pd.DataFrame:
+    return screens.ledger(_open(path), limit, sku)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def backorder_volume(path: str, f: BackorderFilter) -> pd.DataFrame:
+    return _open(path).backorder_volume(f)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def backorder_aging(path: str, f: BackorderFilter) -> pd.DataFrame:
+    return _open(path).backorder_aging(f)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def top_backorder_skus(path: str, f: BackorderFilter, limit: int = 10) -> pd.DataFrame:
+    return _open(path).top_backorder_skus(f, limit)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def fill_rates(path: str, f: BackorderFilter) -> pd.DataFrame:
+    return _open(path).fill_rates(f)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def is_empty(path: str) -> bool:
+    return _open(path).is_empty()
+
+
+__all__ = ["db_path"]

@@ -1,0 +1,30 @@
+"""State of the Run Fulfillment screen: the group of orders handed over from the Orders
+grid, and the run whose results are open."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+PAGE = "pages/2_Fulfillment.py"
+GROUP_KEY = "fulfil_order_nos"
+RUN_KEY = "fulfil_run_id"
+PICK_KEY = "fulfil_run_pick"
+
+
+def hand_over(order_nos: list[str]) -> None:
+    """Orders chosen elsewhere become the group to run."""
+    st.session_state[GROUP_KEY] = [str(n) for n in dict.fromkeys(order_nos)]
+
+
+def group() -> list[str]:
+    return list(st.session_state.get(GROUP_KEY, []))
+
+
+def show_run(run_id: int) -> None:
+    """Open a run's results (the one just made, or an earlier one)."""
+    st.session_state[RUN_KEY] = int(run_id)
+    st.session_state.pop(PICK_KEY, None)
+
+
+def shown_run() -> int | None:
+    return st.session_state.get(RUN_KEY)

@@ -1,0 +1,104 @@
+"""State of the Orders screen: the selection (kept in our own key, across pages of the grid),
+filters seeded from deep links, and paging that restarts when the filter changes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from engine import OrderFilter
+
+from .state import clear_grids
+
+SELECTED_KEY = "orders_selected"
+GRID_KEY = "orders_grid"
+PAGE_NO_KEY = "orders_page_no"
+VIEW_KEY = "_orders_view"
+QP_KEY = "_orders_query_applied"
+DETAIL_KEY = "orders_detail_no"
+F = {  # widget keys of the filters
+    "statuses": "orders_f_status", "ship_codes": "orders_f_ship",
+    "priorities": "orders_f_priority", "sku": "orders_f_sku", "date_from": "orders_f_from",
+    "date_to": "orders_f_to", "releasable_only": "orders_f_releasable",
+    "search": "orders_f_search",
+}
+SELECT_ALL_CAP = 50_000  # a selection larger than this is refused rather than held in a session
+
+
+def selected() -> list[str]:
+    return list(st.session_state.get(SELECTED_KEY, []))
+
+
+def set_selected(order_nos: list[str]) -> None:
+    """Replace the selection; the grid's own ticks are dropped so they cannot contradict it."""
+    st.session_state[SELECTED_KEY] = [str(n) for n in dict.fromkeys(order_nos)]
+    clear_grids(GRID_KEY)
+
+
+def clear_selection() -> None:
+    set_selected([])
+
+
+def sync_ticks(ticked: list[str], unticked: list[str]) -> None:
+    """Fold this page's ticks into the selection, which spans every page of the grid."""
+    gone = set(unticked)
+    keep = [n for n in selected() if n not in gone]
+    st.session_state[SELECTED_KEY] = list(dict.fromkeys(keep + ticked))
+
+
+def apply_query_params() -> None:
+    """Deep links (?status=Back Order, ?releasable=1, ?order=140.001, ?sku=TR-GR) seed the
+    filters once per distinct link, before the widgets render."""
+    params = {k: st.query_params.get_all(k) for k in ("status", "releasable", "order", "sku")}
+    signature = repr(params)
+    if not any(params.values()) or st.session_state.get(QP_KEY) == signature:
+        return
+    st.session_state[QP_KEY] = signature
+    if params["status"]:
+        st.session_state[F["statuses"]] = params["status"]
+    if params["releasable"]:
+        st.session_state[F["releasable_only"]] = params["releasable"][0] in ("1", "true")
+    if params["sku"]:
+        st.session_state[F["sku"]] = params["sku"][0]
+    if params["order"]:
+        st.session_state[DETAIL_KEY] = params["order"][0]
+
+
+def current_filter() -> OrderFilter:
+    """The filter the widgets describe (read from their keys after they render)."""
+    s = st.session_state
+    date_from: date | None = s.get(F["date_from"])
+    date_to: date | None = s.get(F["date_to"])
+    return OrderFilter(
+        statuses=list(s.get(F["statuses"]) or []) or None,
+        ship_codes=list(s.get(F["ship_codes"]) or []) or None,
+        priorities=[int(p) for p in s.get(F["priorities"]) or []] or None,
+        sku=(s.get(F["sku"]) or "").strip() or None,
+        date_from=date_from, date_to=date_to,
+        search=(s.get(F["search"]) or "").strip() or None,
+        releasable_only=bool(s.get(F["releasable_only"])),
+    )
+
+
+def track_view(f: OrderFilter, sort: str, page_size: int) -> None:
+    """Back to page 1 when the filter, sort or page size changes; call before the pager."""
+    view = repr((f, sort, page_size))
+    if st.session_state.get(VIEW_KEY) != view:
+        st.session_state[VIEW_KEY] = view
+        st.session_state[PAGE_NO_KEY] = 1
+        clear_grids(GRID_KEY)
+
+
+def step_page(delta: int, pages: int) -> None:
+    """Button callback: move the pager and forget the old page's grid state."""
+    current = int(st.session_state.get(PAGE_NO_KEY, 1))
+    st.session_state[PAGE_NO_KEY] = min(max(current + delta, 1), max(pages, 1))
+    clear_grids(GRID_KEY)
+
+
+def track_page(page_no: int) -> None:
+    """A new page of rows starts with a clean grid; ticks live on in the selection."""
+    if st.session_state.get("_orders_last_page") != page_no:
+        st.session_state["_orders_last_page"] = page_no
+        clear_grids(GRID_KEY)
