@@ -30,9 +30,9 @@ st.markdown("  →  ".join(f"**{t}**" if s == step else t for s, t in STEP_TITLE
 
 
 def outcome_table(frame, key: str) -> None:
-    st.dataframe(as_badges(frame.assign(outcome=frame["outcome"].map(OUTCOME_LABELS)),
+    st.container(key=key).dataframe(as_badges(frame.assign(outcome=frame["outcome"].map(OUTCOME_LABELS)),
                            "outcome"),
-                 hide_index=True, key=key, alt="Release outcome per order",
+                 hide_index=True, alt="Release outcome per order",
                  column_order=["order_no", "outcome", "reason"],
                  column_config={"order_no": st.column_config.TextColumn("Order"),
                                 "outcome": badge_column("Outcome", {

@@ -82,7 +82,8 @@ if st.session_state.get(SHOW_RELEASABLE):
         else:
             st.caption("Stock is free for these backorders; nothing releases them until you "
                        "do.")
-            st.dataframe(releasable, hide_index=True, key="inventory_releasable",
+            st.container(key="inventory_releasable").dataframe(
+                         releasable, hide_index=True,
                          column_order=["order_no", "priority", "order_date", "customer",
                                        "skus", "units", "value", "reason"],
                          alt="Backorders releasable now")
