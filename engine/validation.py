@@ -54,6 +54,22 @@ def fail(frame_name: str, row: int | None, column: str | None, value: object,
                            row=row, column=column, value=value)
 
 
+def _as_checkable(values: pd.Series, kind: str) -> pd.Series:
+    """Columns already of the right type pass as they are (fast on millions of rows);
+    anything else is seen as text, so that a wrong type is reported, not guessed around."""
+    if kind == "whole" and pd.api.types.is_integer_dtype(values.dtype):
+        return values
+    if kind == "bool" and pd.api.types.is_bool_dtype(values.dtype):
+        return values
+    if kind == "number" and pd.api.types.is_numeric_dtype(values.dtype) \
+            and not pd.api.types.is_bool_dtype(values.dtype):
+        return values
+    if kind == "date" and pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return values
+    text = values.astype("object").astype("string").str.strip()
+    return text.mask(text == "")
+
+
 def stage(cur: duckdb.DuckDBPyConnection, df: pd.DataFrame, frame_name: str,
           columns: list[Column], table: str) -> int:
     """Check types and presence; create temp `table` with typed columns and `row_no`."""
@@ -63,9 +79,7 @@ def stage(cur: duckdb.DuckDBPyConnection, df: pd.DataFrame, frame_name: str,
         if column.required and column.name not in df.columns:
             raise fail(frame_name, None, column.name, None, "is missing from the columns")
     present = [c for c in columns if c.name in df.columns]
-    text = pd.DataFrame({c.name: df[c.name].astype("object").astype("string").str.strip()
-                         for c in present})
-    text = text.replace({"": pd.NA})
+    text = pd.DataFrame({c.name: _as_checkable(df[c.name], c.kind) for c in present})
     text["row_no"] = np.arange(1, len(df) + 1)
     cur.register("_import_text", text)
     try:
