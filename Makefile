@@ -2,6 +2,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+SCALE ?= 1
 
 .PHONY: run test setup setup-dev browser lint bench
 
@@ -32,5 +33,6 @@ lint: $(VENV)/.installed-dev
 test: setup-dev lint
 	$(PY) -m pytest -q
 
-bench: setup-dev
-	$(PY) bench/run_bench.py
+bench: $(VENV)/.installed
+	$(PY) -m pip install --quiet -r bench/requirements.txt
+	$(PY) bench/run_bench.py --scale $(SCALE)
