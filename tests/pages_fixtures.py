@@ -1,34 +1,17 @@
-"""Fixtures for the AppTest page tests: a database file per test (a copy of one demo
-database built per session, a small hand-made warehouse, or an empty one), BACKORDER_DB
-pointing at it, and Streamlit's process-wide caches cleared around every test."""
+"""Fixtures for the AppTest page tests (loaded with `pytest_plugins = ["pages_fixtures"]`):
+a database file per test (a copy of one demo database built per session, a small hand-made
+warehouse, or an empty one), BACKORDER_DB pointing at it, and Streamlit's process-wide
+caches cleared around every test."""
 
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
-
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-import engine  # noqa: E402
-
-TIMEOUT = 30
-ORDERS = "pages/1_Orders.py"
-FULFILLMENT = "pages/2_Fulfillment.py"
-RELEASE = "pages/3_Release.py"
-ANALYTICS = "pages/4_Analytics.py"
-ITEMS = "pages/5_Items.py"
-INVENTORY = "pages/6_Inventory.py"
-TITLES = {None: "📦 Backorder desk", ORDERS: "📋 Orders", FULFILLMENT: "🚚 Run Fulfillment",
-          RELEASE: "↩️ Release Back Order", ANALYTICS: "📈 Backorder analytics",
-          ITEMS: "🏷️ Items", INVENTORY: "🏭 Inventory"}
+from pages_helpers import engine
 
 
 @pytest.fixture(autouse=True)
@@ -92,41 +75,3 @@ def small_db(tmp_path, monkeypatch) -> Path:
     wh.close()
     monkeypatch.setenv("BACKORDER_DB", str(path))
     return path
-
-
-def open_db(path: Path) -> engine.Warehouse:
-    """A second handle for assertions. The app's handle lives in st.cache_resource, so
-    read through that same Warehouse to avoid opening the file twice."""
-    from ui.state import _open
-    return _open(str(path))
-
-
-def app(page: str | None = None) -> AppTest:
-    """Run the app on `page` (None is Home), starting from the entrypoint as a browser does."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    if page:
-        at.switch_page(page)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def title(at: AppTest) -> str:
-    return at.title[0].value if at.title else ""
-
-
-def follow(at: AppTest, page: str | None) -> AppTest:
-    """After the script called st.switch_page, check we landed on `page` and keep later
-    runs there (AppTest otherwise reruns the page it was last switched to)."""
-    assert not at.exception, at.exception
-    assert title(at) == TITLES[page], title(at)
-    at.switch_page(page or "app.py")
-    return at
-
-
-def tick(at: AppTest, key: str, rows: list[int], column: str = "Select",
-         value: object = True) -> AppTest:
-    """Edit grid cells as a browser would: the editor's state keyed by row position."""
-    at.session_state[key] = {"edited_rows": {r: {column: value} for r in rows},
-                             "added_rows": [], "deleted_rows": []}
-    return at.run()

@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-from pages_fixtures import (  # noqa: F401 - fixtures
-    FULFILLMENT,
-    ORDERS,
-    RELEASE,
-    app,
-    demo_db,
-    demo_source,
-    empty_db,
-    follow,
-    fresh_streamlit_caches,
-    open_db,
-    small_db,
-    tick,
-)
+from pages_helpers import FULFILLMENT, ORDERS, RELEASE, app, follow, open_db, tick
 
 from engine import OrderFilter
+
+pytest_plugins = ["pages_fixtures"]
 
 
 def grid(at):

@@ -3,24 +3,11 @@ guard, and OK back to the screen where the analyst started."""
 
 from __future__ import annotations
 
-from pages_fixtures import (  # noqa: F401 - fixtures
-    INVENTORY,
-    ORDERS,
-    RELEASE,
-    app,
-    demo_db,
-    demo_source,
-    empty_db,
-    follow,
-    fresh_streamlit_caches,
-    open_db,
-    small_db,
-    tick,
-    title,
-    TITLES,
-)
+from pages_helpers import INVENTORY, ORDERS, RELEASE, TITLES, app, follow, open_db, tick, title
 
 from engine import OrderFilter
+
+pytest_plugins = ["pages_fixtures"]
 
 
 def ok_and_warning_on_first_page(wh) -> tuple[int, int, str, str]:
