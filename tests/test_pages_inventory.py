@@ -1,0 +1,66 @@
+"""Inventory: receive (auto-release), adjust and change status, errors shown plainly."""
+
+from __future__ import annotations
+
+from pages_helpers import INVENTORY, app, open_db
+
+pytest_plugins = ["pages_fixtures"]
+
+RECEIVE = "FormSubmitter:inventory_receive_form-Receive"
+ADJUST = "FormSubmitter:inventory_adjust_form-Adjust"
+CHANGE = "FormSubmitter:inventory_status_form-Change status"
+
+
+def test_renders_on_demo_data(demo_db):
+    at = app(INVENTORY)
+    assert not at.exception
+    assert len(at.dataframe) == 2  # on hand and ledger
+    assert not at.dataframe[1].value.empty
+
+
+def test_receipt_releases_waiting_backorders(small_db):
+    wh = open_db(small_db)
+    wh.run_fulfillment(["1", "2", "3"])  # 2.001 waits for 5 A
+    at = app(INVENTORY)
+    at.selectbox(key="inv_recv_sku").select("A")
+    at.number_input(key="inv_recv_qty").set_value(5)
+    at.button(key=RECEIVE).click().run()
+    assert not at.exception and not at.error
+    assert "2.001" in at.success[0].value
+    assert wh.order("2.001")["status"] == "On Order"
+    assert at.dataframe[-1].value["kind"].iloc[0] == "receipt"
+
+
+def test_adjustment_offers_the_backorders_now_releasable(small_db):
+    wh = open_db(small_db)
+    wh.run_fulfillment(["1", "2", "3"])
+    at = app(INVENTORY)
+    at.selectbox(key="inv_adj_sku").select("A")
+    at.number_input(key="inv_adj_delta").set_value(5)
+    at.text_input(key="inv_adj_reason").set_value("found a box")
+    at.button(key=ADJUST).click().run()
+    assert not at.exception and not at.error
+    assert wh.order("2.001")["status"] == "Back Order"  # adjustments release nothing
+    releasable = at.container(key="inventory_releasable").dataframe[0].value
+    assert releasable["order_no"].tolist() == ["2.001"]
+    assert at.button(key="inventory_release").label == "Release Back Order"
+
+
+def test_engine_errors_are_shown_not_raised(small_db):
+    open_db(small_db).run_fulfillment(["1"])  # reserves 4 of the 5 A
+    at = app(INVENTORY)
+    at.selectbox(key="inv_adj_sku").select("A")
+    at.number_input(key="inv_adj_delta").set_value(-3)
+    at.button(key=ADJUST).click().run()
+    assert not at.exception
+    assert "reserved" in at.error[0].value
+    at.selectbox(key="inv_st_sku").select("B")
+    at.number_input(key="inv_st_qty").set_value(9)
+    at.button(key=CHANGE).click().run()
+    assert not at.exception
+    assert "only 3 on hand" in at.error[0].value
+
+
+def test_empty_database(empty_db):
+    at = app(INVENTORY)
+    assert "warehouse is empty" in at.info[0].value
