@@ -1,0 +1,91 @@
+"""Plotly figure builders, tested directly on engine frames (AppTest cannot look inside)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import engine  # noqa: E402
+from engine import AGE_BUCKETS  # noqa: E402
+from ui import charts  # noqa: E402
+from ui.colors import HEX, ORDER_STATUS_COLORS, SEVERITY_COLORS, hex_of  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def demo():
+    wh = engine.open()
+    wh.load_demo(seed=0)
+    yield wh
+    wh.close()
+
+
+def test_volume_has_created_and_released_per_day():
+    volume = pd.DataFrame({"day": pd.to_datetime(["2026-11-01", "2026-11-01", "2026-11-02"]),
+                           "event": ["created", "released", "created"],
+                           "orders": [2, 1, 3], "units": [10, 4, 7]})
+    fig = charts.volume_figure(volume)
+    by_name = {t.name: t for t in fig.data}
+    assert set(by_name) == {"Created", "Released"}
+    assert list(by_name["Created"].y) == [10, 7]
+    assert list(by_name["Released"].y) == [4]
+    assert by_name["Created"].marker.color == charts.EVENT_COLORS["created"]
+    assert fig.layout.barmode == "group"
+
+
+def test_aging_keeps_the_bucket_order_and_fills_gaps():
+    aging = pd.DataFrame({"bucket": [AGE_BUCKETS[3], AGE_BUCKETS[0]], "orders": [1, 2],
+                          "units": [5, 9]})
+    fig = charts.aging_figure(aging)
+    (bar,) = fig.data
+    assert list(bar.x) == AGE_BUCKETS
+    assert list(bar.y) == [9, 0, 0, 5, 0]
+
+
+def test_top_skus_puts_stock_beside_units_waiting():
+    top = pd.DataFrame({"sku": ["A", "B"], "description": ["a", "b"],
+                        "units_waiting": [9, 4], "backorders": [2, 1], "available": [1, 0],
+                        "free": [0, 0], "frozen": [3, 0], "damaged": [0, 2]})
+    fig = charts.top_skus_figure(top)
+    assert [t.name for t in fig.data] == ["Waiting", "Available", "Frozen", "Damaged"]
+    frozen = next(t for t in fig.data if t.name == "Frozen")
+    assert list(frozen.x) == [3, 0] and list(frozen.y) == ["A", "B"]
+    assert list(fig.layout.yaxis.categoryarray) == ["B", "A"]  # biggest on top
+
+
+def test_fill_rate_lines_are_percentages_per_run():
+    rates = pd.DataFrame({"run_id": [1, 2], "line_fill_rate": [1.0, 0.5],
+                          "unit_fill_rate": [0.9, 0.25]})
+    fig = charts.fill_rate_figure(rates)
+    assert [t.name for t in fig.data] == ["Line fill rate", "Unit fill rate"]
+    assert list(fig.data[1].y) == [0.9, 0.25]
+    assert fig.layout.yaxis.tickformat == ".0%"
+
+
+@pytest.mark.parametrize("build, columns", [
+    (charts.volume_figure, ["day", "event", "orders", "units"]),
+    (charts.aging_figure, ["bucket", "orders", "units"]),
+    (charts.top_skus_figure, ["sku", "units_waiting", "available", "frozen", "damaged"]),
+    (charts.fill_rate_figure, ["run_id", "line_fill_rate", "unit_fill_rate"]),
+])
+def test_empty_frames_give_a_figure_that_says_so(build, columns):
+    fig = build(pd.DataFrame(columns=columns))
+    assert not fig.data
+    assert "No backorders" in fig.layout.annotations[0].text
+
+
+def test_builders_take_the_engine_frames_as_they_are(demo):
+    assert charts.volume_figure(demo.backorder_volume()).data
+    assert charts.aging_figure(demo.backorder_aging()).data
+    assert charts.top_skus_figure(demo.top_backorder_skus()).data
+    assert charts.fill_rate_figure(demo.fill_rates()).data
+
+
+def test_one_palette_everywhere():
+    assert hex_of(ORDER_STATUS_COLORS, "Back Order") == HEX["orange"]
+    assert hex_of(SEVERITY_COLORS, "error") == HEX["red"]
+    assert hex_of(ORDER_STATUS_COLORS, "unknown") == HEX["gray"]
