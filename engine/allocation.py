@@ -38,25 +38,37 @@ class RunResult:
 
 
 def _stage_lines(cur: duckdb.DuckDBPyConnection) -> None:
+    """Ranked orders and slim line rows keyed by integers (rank, rowid, SKU id): windows
+    and joins over millions of lines are much cheaper on integers than on strings."""
     cur.execute("""
         CREATE OR REPLACE TEMP TABLE run_orders AS
         SELECT r.order_no, r.request_pos, o.status
         FROM run_request r LEFT JOIN orders o USING (order_no)""")
     cur.execute("""
-        CREATE OR REPLACE TEMP TABLE run_lines AS
-        SELECT l.order_no, l.line_no, l.rowid AS line_rowid, l.sku, o.ship_complete,
-               coalesce(i.backorder, false) AS backorder_allowed,
-               (l.ordered_qty - l.allocated_qty - l.shorted_qty - l.backorder_qty) AS need,
-               dense_rank() OVER (ORDER BY o.priority, o.order_date, o.root_no, o.suffix)
-                   AS order_rank
-        FROM orders o
-        JOIN run_orders r USING (order_no)
-        JOIN order_lines l USING (order_no)
-        LEFT JOIN items i USING (sku)
+        CREATE OR REPLACE TEMP TABLE run_ranked AS
+        SELECT o.order_no, o.rowid AS order_rowid, o.ship_complete, o.ship_code, o.root_no,
+               o.order_date, o.priority, o.customer,
+               row_number() OVER (ORDER BY o.priority, o.order_date, o.root_no, o.suffix,
+                                           o.order_no) AS order_rank
+        FROM orders o SEMI JOIN run_request r ON r.order_no = o.order_no
         WHERE o.status = 'On Order'""")
-    cur.execute("CREATE OR REPLACE TEMP TABLE run_skus AS SELECT DISTINCT sku FROM run_lines")
-    cur.execute(f"CREATE OR REPLACE TEMP TABLE run_free AS {free_stock_sql('run_skus')}")
-    cur.execute("CREATE OR REPLACE TEMP TABLE sc_failed (order_no VARCHAR)")
+    cur.execute("""
+        CREATE OR REPLACE TEMP TABLE run_items AS
+        SELECT sku, rowid AS sku_id, backorder FROM items""")
+    cur.execute("""
+        CREATE OR REPLACE TEMP TABLE run_lines AS
+        SELECT r.order_rank, l.line_no, l.rowid AS line_rowid, i.sku_id, r.ship_complete,
+               coalesce(i.backorder, false) AS backorder_allowed, l.allocated_qty,
+               (l.ordered_qty - l.allocated_qty - l.shorted_qty - l.backorder_qty) AS need
+        FROM order_lines l JOIN run_ranked r USING (order_no) JOIN run_items i USING (sku)""")
+    cur.execute("""
+        CREATE OR REPLACE TEMP TABLE run_skus AS
+        SELECT sku FROM run_items WHERE sku_id IN (SELECT DISTINCT sku_id FROM run_lines)""")
+    cur.execute(f"""
+        CREATE OR REPLACE TEMP TABLE run_free AS
+        SELECT i.sku_id, f.free
+        FROM ({free_stock_sql('run_skus')}) f JOIN run_items i USING (sku)""")
+    cur.execute("CREATE OR REPLACE TEMP TABLE sc_failed (order_rank BIGINT)")
 
 
 def _allocate(cur: duckdb.DuckDBPyConnection) -> None:
@@ -73,43 +85,48 @@ def _allocate(cur: duckdb.DuckDBPyConnection) -> None:
                    least(l.need, greatest(0, coalesce(f.free, 0)
                          - (sum(l.need) OVER w - l.need)))::BIGINT AS alloc
             FROM run_lines l
-            LEFT JOIN run_free f USING (sku)
-            ANTI JOIN sc_failed x ON x.order_no = l.order_no
-            WINDOW w AS (PARTITION BY l.sku ORDER BY l.order_rank, l.line_no
+            LEFT JOIN run_free f USING (sku_id)
+            ANTI JOIN sc_failed x ON x.order_rank = l.order_rank
+            WINDOW w AS (PARTITION BY l.sku_id ORDER BY l.order_rank, l.line_no
                          ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)""")
+        cur.execute("""
+            CREATE OR REPLACE TEMP TABLE sc_failing AS
+            SELECT order_rank FROM run_alloc WHERE ship_complete
+            GROUP BY order_rank HAVING sum(alloc) < sum(need)""")
+        if not cur.execute("SELECT count(*) FROM sc_failing").fetchall()[0][0]:
+            return
         added = cur.execute("""
             INSERT INTO sc_failed
-            WITH failing AS (
-                SELECT order_no FROM run_alloc WHERE ship_complete
-                GROUP BY order_no HAVING sum(alloc) < sum(need)),
-            marked AS (
-                SELECT a.*, a.order_no IN (SELECT order_no FROM failing) AS failing
-                FROM run_alloc a),
+            WITH marked AS (
+                SELECT a.*, a.order_rank IN (SELECT order_rank FROM sc_failing) AS failing
+                FROM run_alloc a
+                WHERE a.sku_id IN (SELECT sku_id FROM run_alloc
+                                   SEMI JOIN sc_failing USING (order_rank))),
             optimistic AS (
-                SELECT order_no, sku, need, free, failing, order_rank,
+                SELECT order_rank, sku_id, need, free, failing,
                        sum(CASE WHEN failing THEN 0 ELSE need END) OVER (
-                           PARTITION BY sku ORDER BY order_rank, line_no
+                           PARTITION BY sku_id ORDER BY order_rank, line_no
                            ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS others_before
                 FROM marked),
             per_sku AS (
-                SELECT order_no, sku, any_value(order_rank) AS order_rank,
+                SELECT order_rank, sku_id,
                        sum(need) > any_value(free) - min(others_before) AS short_anyway
-                FROM optimistic WHERE failing AND need > 0 GROUP BY order_no, sku),
+                FROM optimistic WHERE failing AND need > 0 GROUP BY order_rank, sku_id),
             first_failure_on_sku AS (
-                SELECT sku, min(order_rank) AS first_rank FROM per_sku GROUP BY sku)
-            SELECT order_no FROM per_sku JOIN first_failure_on_sku USING (sku)
-            GROUP BY order_no
+                SELECT sku_id, min(order_rank) AS first_rank FROM per_sku GROUP BY sku_id)
+            SELECT order_rank FROM per_sku JOIN first_failure_on_sku USING (sku_id)
+            GROUP BY order_rank
             HAVING bool_or(short_anyway) OR bool_and(order_rank = first_rank)
             """).fetchall()[0][0]
-        if not added:
-            return
+        if not added:  # the earliest failure always qualifies; never loop without progress
+            raise RuntimeError("ship-complete allocation made no progress")
 
 
 def _settle(cur: duckdb.DuckDBPyConnection, grouping: str) -> None:
     """Line results, order outcomes and the backorders to create, as temp tables."""
     cur.execute("""
         CREATE OR REPLACE TEMP TABLE run_result AS
-        SELECT order_no, line_no, sku, order_rank, need, alloc,
+        SELECT order_rank, line_no, line_rowid, sku_id, need, alloc, allocated_qty,
                CASE WHEN backorder_allowed THEN need - alloc ELSE 0 END AS backordered,
                CASE WHEN backorder_allowed THEN 0 ELSE need - alloc END AS shorted
         FROM run_alloc
@@ -117,39 +134,37 @@ def _settle(cur: duckdb.DuckDBPyConnection, grouping: str) -> None:
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE run_outcome AS
         WITH totals AS (
-            SELECT o.order_no, o.ship_code, any_value(o.rowid) AS order_rowid,
-                   (coalesce(sum(l.allocated_qty), 0) + coalesce(sum(r.alloc), 0))::BIGINT
-                       AS allocated_after,
-                   coalesce(sum(r.alloc), 0)::BIGINT AS allocated_now,
-                   coalesce(sum(r.backordered), 0)::BIGINT AS backordered,
-                   coalesce(sum(r.shorted), 0)::BIGINT AS shorted
-            FROM orders o
-            JOIN run_orders q USING (order_no)
-            LEFT JOIN order_lines l USING (order_no)
-            LEFT JOIN run_result r ON r.order_no = l.order_no AND r.line_no = l.line_no
-            WHERE o.status = 'On Order'
-              AND o.order_no NOT IN (SELECT order_no FROM sc_failed)
-            GROUP BY o.order_no, o.ship_code)
+            SELECT order_rank, sum(allocated_qty + alloc)::BIGINT AS allocated_after,
+                   sum(alloc)::BIGINT AS allocated_now,
+                   sum(backordered)::BIGINT AS backordered, sum(shorted)::BIGINT AS shorted
+            FROM run_result GROUP BY order_rank),
+        outcome AS (
+            SELECT r.order_no, r.order_rowid, r.order_rank, r.ship_code,
+                   coalesce(t.allocated_after, 0) AS allocated_after,
+                   coalesce(t.allocated_now, 0) AS allocated_now,
+                   coalesce(t.backordered, 0) AS backordered, coalesce(t.shorted, 0) AS shorted
+            FROM run_ranked r LEFT JOIN totals t USING (order_rank)
+            ANTI JOIN sc_failed x ON x.order_rank = r.order_rank)
         SELECT *,
                CASE WHEN allocated_after > 0 THEN 'Processed' ELSE 'Cancelled' END AS new_status,
                CASE WHEN allocated_after > 0 THEN ship_code
                     WHEN backordered > 0 THEN '{SHIP_CODE_FULLY_BACKORDERED}'
                     ELSE '{SHIP_CODE_FULLY_SHORTED}' END AS new_ship_code
-        FROM totals ORDER BY order_rowid""")
+        FROM outcome ORDER BY order_rowid""")
     if grouping == "per_line":
         seq_sql = "row_number() OVER (PARTITION BY o.root_no ORDER BY r.order_rank, r.line_no)"
         line_sql = "1"
     else:
         seq_sql = "dense_rank() OVER (PARTITION BY o.root_no ORDER BY r.order_rank)"
-        line_sql = "row_number() OVER (PARTITION BY r.order_no ORDER BY r.line_no)"
+        line_sql = "row_number() OVER (PARTITION BY r.order_rank ORDER BY r.line_no)"
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE run_backorders AS
         WITH short_lines AS (
-            SELECT r.order_no AS parent_order_no, r.line_no AS parent_line_no, r.sku,
+            SELECT o.order_no AS parent_order_no, r.line_no AS parent_line_no, i.sku,
                    r.backordered AS qty, o.root_no, o.order_date, o.priority, o.customer,
                    o.ship_complete, r.order_rank,
                    {seq_sql} AS seq_in_run, {line_sql} AS new_line_no
-            FROM run_result r JOIN orders o USING (order_no)
+            FROM run_result r JOIN run_ranked o USING (order_rank) JOIN run_items i USING (sku_id)
             WHERE r.backordered > 0),
         highest AS (
             SELECT root_no, max(suffix) AS max_suffix FROM orders
@@ -157,7 +172,8 @@ def _settle(cur: duckdb.DuckDBPyConnection, grouping: str) -> None:
         SELECT s.*, coalesce(h.max_suffix, 0) + s.seq_in_run AS suffix,
                {backorder_no_sql('s.root_no', 'coalesce(h.max_suffix, 0) + s.seq_in_run')}
                    AS new_order_no
-        FROM short_lines s LEFT JOIN highest h USING (root_no)""")
+        FROM short_lines s LEFT JOIN highest h USING (root_no)
+        ORDER BY s.order_rank, s.parent_line_no""")
 
 
 def _write(cur: duckdb.DuckDBPyConnection, run_id: int, at, user: str | None,
@@ -168,17 +184,17 @@ def _write(cur: duckdb.DuckDBPyConnection, run_id: int, at, user: str | None,
             shorted_qty = l.shorted_qty + r.shorted,
             backorder_qty = l.backorder_qty + r.backordered
         FROM run_result r
-        WHERE l.order_no = r.order_no AND l.line_no = r.line_no AND r.need > 0""")
+        WHERE l.rowid = r.line_rowid AND r.need > 0""")
     cur.execute("""
         UPDATE orders AS o SET status = x.new_status, ship_code = x.new_ship_code
-        FROM run_outcome x WHERE o.order_no = x.order_no""")
+        FROM run_outcome x WHERE o.rowid = x.order_rowid""")
     cur.execute(f"""
         INSERT INTO orders
         SELECT new_order_no, any_value(root_no), any_value(suffix), any_value(parent_order_no),
                any_value(order_date), any_value(priority), 'Back Order',
                '{SHIP_CODE_BACKORDER}', any_value(ship_complete), any_value(customer),
                ?::TIMESTAMP, NULL, ?
-        FROM run_backorders GROUP BY new_order_no""", [at, run_id])
+        FROM run_backorders GROUP BY new_order_no ORDER BY min(order_rank)""", [at, run_id])
     cur.execute("""
         INSERT INTO order_lines
         SELECT new_order_no, new_line_no, sku, qty, 0, 0, 0 FROM run_backorders""")
@@ -192,53 +208,57 @@ def _write(cur: duckdb.DuckDBPyConnection, run_id: int, at, user: str | None,
                'Order ' || order_no || ' is ' || status || ', not On Order: left as it is'
         FROM run_orders WHERE status <> 'On Order'
         UNION ALL
-        SELECT ?, x.order_no, NULL, 'warning', 'ship_complete_not_met', sum(l.need), NULL,
-               'Order ' || x.order_no || ' is ship complete and cannot be filled whole: '
+        SELECT ?, o.order_no, NULL, 'warning', 'ship_complete_not_met', sum(l.need), NULL,
+               'Order ' || o.order_no || ' is ship complete and cannot be filled whole: '
                || 'it remains On Order'
-        FROM sc_failed x JOIN run_lines l USING (order_no) GROUP BY x.order_no
+        FROM sc_failed x JOIN run_ranked o USING (order_rank)
+        JOIN run_lines l USING (order_rank) GROUP BY o.order_no
         UNION ALL
         SELECT ?, parent_order_no, sku, 'info', 'backordered', qty, new_order_no,
                'SKU ' || sku || ': ' || qty || ' back-ordered on ' || new_order_no
         FROM run_backorders
         UNION ALL
-        SELECT ?, order_no, sku, 'warning', 'shorted', shorted, NULL,
-               'SKU ' || sku || ': ' || shorted || ' shorted (item does not allow backorder)'
-        FROM run_result WHERE shorted > 0""", [run_id] * 5)
+        SELECT ?, o.order_no, i.sku, 'warning', 'shorted', r.shorted, NULL,
+               'SKU ' || i.sku || ': ' || r.shorted
+               || ' shorted (item does not allow backorder)'
+        FROM run_result r JOIN run_ranked o USING (order_rank) JOIN run_items i USING (sku_id)
+        WHERE r.shorted > 0""", [run_id] * 5)
     audit.record(cur, at, user, """
         SELECT 'fulfilled', order_no, NULL, allocated_now, ?::BIGINT, NULL,
                new_status || coalesce(' (' || new_ship_code || ')', '')
         FROM run_outcome
         UNION ALL
-        SELECT 'ship_complete_not_met', order_no, NULL, 0, ?::BIGINT, NULL, 'remains On Order'
-        FROM sc_failed
+        SELECT 'ship_complete_not_met', o.order_no, NULL, 0, ?::BIGINT, NULL,
+               'remains On Order'
+        FROM sc_failed x JOIN run_ranked o USING (order_rank)
         UNION ALL
         SELECT 'backorder_created', new_order_no, NULL, sum(qty), ?::BIGINT, NULL,
                'from ' || any_value(parent_order_no)
         FROM run_backorders GROUP BY new_order_no""", [run_id] * 3)
     cur.execute("""
         INSERT INTO runs
-        WITH lines AS (
-            SELECT l.need, coalesce(r.alloc, 0) AS alloc,
-                   coalesce(r.backordered, 0) AS backordered, coalesce(r.shorted, 0) AS shorted
-            FROM run_lines l
-            LEFT JOIN run_result r ON r.order_no = l.order_no AND r.line_no = l.line_no
-            WHERE l.need > 0)
+        WITH requested AS (
+            SELECT count(*) AS lines, coalesce(sum(need), 0) AS units
+            FROM run_lines WHERE need > 0),
+        served AS (
+            SELECT count(*) FILTER (WHERE alloc = need) AS lines_filled,
+                   coalesce(sum(alloc), 0) AS units, coalesce(sum(backordered), 0) AS backordered,
+                   coalesce(sum(shorted), 0) AS shorted
+            FROM run_result WHERE need > 0),
+        outcome AS (
+            SELECT count(*) FILTER (WHERE new_status = 'Processed') AS processed,
+                   count(*) FILTER (WHERE new_status = 'Cancelled') AS cancelled,
+                   count(*) FILTER (WHERE new_status = 'Processed' AND backordered = 0
+                                    AND shorted = 0) AS complete,
+                   count(*) FILTER (WHERE backordered > 0) AS backordered
+            FROM run_outcome)
         SELECT ?, ?::TIMESTAMP, ?, ?,
-            (SELECT count(*) FROM run_orders),
-            (SELECT count(*) FROM run_outcome WHERE new_status = 'Processed'),
-            (SELECT count(*) FROM run_outcome WHERE new_status = 'Cancelled'),
-            (SELECT count(*) FROM sc_failed),
-            (SELECT count(*) FROM run_outcome
-               WHERE new_status = 'Processed' AND backordered = 0 AND shorted = 0),
-            (SELECT count(*) FROM run_outcome WHERE backordered > 0),
-            (SELECT count(*) FROM lines),
-            (SELECT count(*) FROM lines WHERE alloc = need),
-            (SELECT coalesce(sum(need), 0) FROM lines),
-            (SELECT coalesce(sum(alloc), 0) FROM lines),
-            (SELECT coalesce(sum(backordered), 0) FROM lines),
-            (SELECT coalesce(sum(shorted), 0) FROM lines),
-            (SELECT count(DISTINCT new_order_no) FROM run_backorders)""",
-                [run_id, at, user, grouping])
+            (SELECT count(*) FROM run_orders), outcome.processed, outcome.cancelled,
+            (SELECT count(*) FROM sc_failed), outcome.complete, outcome.backordered,
+            requested.lines, served.lines_filled, requested.units, served.units,
+            served.backordered, served.shorted,
+            (SELECT count(DISTINCT new_order_no) FROM run_backorders)
+        FROM requested, served, outcome""", [run_id, at, user, grouping])
 
 
 def run_fulfillment(db: Database, order_nos: Iterable[str] | str, user: str | None = None,
