@@ -43,7 +43,9 @@ def _candidate_errors(cur: duckdb.DuckDBPyConnection) -> None:
 
 
 def _fetch_needs(cur: duckdb.DuckDBPyConnection):
-    """Needs per order and SKU, in rank order, plus stock per SKU, as Python lists."""
+    """Needs per order and SKU and stock per SKU. Orders that cannot fit even before any
+    other order takes stock get their warning in SQL; only the rest, in rank order, come
+    back as Python lists for the sequential pass."""
     cur.execute("""
         CREATE OR REPLACE TEMP TABLE release_needs AS
         SELECT o.order_no, l.sku, sum(l.ordered_qty - l.allocated_qty)::BIGINT AS need,
@@ -56,10 +58,8 @@ def _fetch_needs(cur: duckdb.DuckDBPyConnection):
         GROUP BY o.order_no, l.sku""")
     cur.execute("CREATE OR REPLACE TEMP TABLE release_skus AS "
                 "SELECT DISTINCT sku FROM release_needs")
-    needs = cur.execute("""
-        SELECT order_no, sku, need FROM release_needs
-        ORDER BY priority, order_date, root_no, suffix, order_no, sku""").fetchnumpy()
-    stock = cur.execute(f"""
+    cur.execute(f"""
+        CREATE OR REPLACE TEMP TABLE release_stock AS
         WITH free AS ({free_stock_sql('release_skus')}),
         held AS (
             SELECT sku, status, sum(qty)::BIGINT AS qty FROM inventory_ledger
@@ -69,8 +69,32 @@ def _fetch_needs(cur: duckdb.DuckDBPyConnection):
                coalesce(string_agg(h.qty || ' ' || h.status, ', '
                    ORDER BY list_position({list(STOCK_STATUSES)}, h.status)), '') AS held
         FROM release_skus s LEFT JOIN free f USING (sku) LEFT JOIN held h USING (sku)
-        GROUP BY s.sku, f.free""").fetchnumpy()
+        GROUP BY s.sku, f.free""")
+    cur.execute("""
+        CREATE OR REPLACE TEMP TABLE release_fit AS
+        SELECT n.order_no, bool_and(n.need <= s.free) AS may_fit
+        FROM release_needs n JOIN release_stock s USING (sku) GROUP BY n.order_no""")
+    needs = cur.execute("""
+        SELECT n.order_no, n.sku, n.need FROM release_needs n
+        SEMI JOIN release_fit f ON f.order_no = n.order_no AND f.may_fit
+        ORDER BY n.priority, n.order_date, n.root_no, n.suffix, n.order_no, n.sku""").fetchnumpy()
+    stock = cur.execute("""
+        SELECT sku, free, held FROM release_stock
+        WHERE sku IN (SELECT n.sku FROM release_needs n
+                      SEMI JOIN release_fit f ON f.order_no = n.order_no AND f.may_fit)
+        """).fetchnumpy()
     return needs, stock
+
+
+BLOCKED_SQL = """
+    SELECT n.order_no, 'warning' AS outcome,
+           string_agg('SKU ' || n.sku || ' needs ' || n.need || ': ' || s.free || ' free'
+                      || CASE WHEN s.held <> '' THEN ', ' || s.held ELSE '' END,
+                      '; ' ORDER BY n.sku) AS reason
+    FROM release_needs n JOIN release_stock s USING (sku)
+    SEMI JOIN release_fit f ON f.order_no = n.order_no AND NOT f.may_fit
+    WHERE n.need > s.free
+    GROUP BY n.order_no"""
 
 
 def _decide(needs, stock) -> pd.DataFrame:
@@ -120,14 +144,16 @@ def _plan_loaded(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     needs, stock = _fetch_needs(cur)
     decided = _decide(needs, stock)
     cur.register("_release_decided", decided.astype("string"))
-    result = cur.execute("""
+    result = cur.execute(f"""
         SELECT c.order_no,
                CASE WHEN c.error IS NOT NULL THEN 'error'
-                    ELSE coalesce(CAST(d.outcome AS VARCHAR), 'error') END AS outcome,
-               coalesce(c.error, CAST(d.reason AS VARCHAR), 'Backorder has no lines to release')
+                    ELSE coalesce(d.outcome, 'error') END AS outcome,
+               coalesce(c.error, d.reason, 'Backorder has no lines to release')
                    AS reason
         FROM release_candidates c
-        LEFT JOIN _release_decided d ON CAST(d.order_no AS VARCHAR) = c.order_no
+        LEFT JOIN (SELECT CAST(order_no AS VARCHAR) AS order_no, CAST(outcome AS VARCHAR)
+                          AS outcome, CAST(reason AS VARCHAR) AS reason FROM _release_decided
+                   UNION ALL {BLOCKED_SQL}) d ON d.order_no = c.order_no
         ORDER BY c.request_pos""").df()
     cur.unregister("_release_decided")
     return result
