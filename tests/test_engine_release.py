@@ -230,3 +230,23 @@ def _one_order(order_no: str, sku: str, qty: int, priority: int = 3):
                           "priority": [priority], "status": ["On Order"]}),
             pd.DataFrame({"order_no": [order_no], "line_no": [1], "sku": [sku],
                           "ordered_qty": [qty]}))
+
+
+def test_a_write_that_fails_midway_leaves_nothing_behind(seed, monkeypatch):
+    wh = seed
+    wh.change_status("TR-GR", 3, "Frozen", "Available")
+    before_orders = wh.orders()
+    before_audit = len(wh.audit_log())
+    from engine import audit
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(audit, "record", broken)  # fails after the order updates ran
+    with pytest.raises(OSError):
+        wh.release_backorders(["140.001"])
+    monkeypatch.undo()
+    assert wh.orders().equals(before_orders)
+    assert lines_of(wh, "140.001").loc[1, "allocated_qty"] == 0
+    assert len(wh.audit_log()) == before_audit
+    assert wh.release_backorders(["140.001"]).released == ["140.001"]
