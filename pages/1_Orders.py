@@ -11,7 +11,15 @@ import streamlit as st
 from engine import ORDER_SORTS, ORDER_STATUSES, OrderFilter
 from ui import data, fulfil, orders, release
 from ui.colors import ORDER_STATUS_COLORS, badge
-from ui.grid import ROW_HEIGHT, cell_edits, column_config, grid_frame, ticks
+from ui.grid import (
+    ROW_HEIGHT,
+    cell_edits,
+    column_config,
+    grid_frame,
+    history_config,
+    lines_config,
+    ticks,
+)
 from ui.layout import PAGES, page, stop_if_empty
 from ui.state import after_write, attempt, user, warehouse
 
@@ -135,8 +143,9 @@ if detail_no:
             st.switch_page(release.PAGE)
         lines_tab, history_tab = st.tabs(["Lines", "History"])
         lines_tab.dataframe(data.order_lines(path, detail_no), hide_index=True,
-                            alt=f"Lines of order {detail_no}")
+                            column_config=lines_config(), alt=f"Lines of order {detail_no}")
         history_tab.dataframe(data.order_history(path, detail_no), hide_index=True,
+                              column_config=history_config(),
                               alt=f"History of order {detail_no}")
 else:
     st.caption("Type an order number, or tick exactly one order, to see its lines and history.")

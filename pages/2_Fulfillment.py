@@ -22,7 +22,7 @@ stop_if_empty(path)
 with st.container(border=True):
     st.subheader("Run")
     handed = fulfil.group()
-    source = st.radio("Orders to run", SOURCES, key="fulfil_source", horizontal=True,
+    source = st.radio("Orders to run", SOURCES, key=fulfil.SOURCE_KEY, horizontal=True,
                       index=0 if handed else 1)
     if source == SOURCES[0]:
         group_filter = OrderFilter(order_nos=handed, statuses=["On Order"])

@@ -10,7 +10,6 @@ from ui.colors import OUTCOME_COLORS, OUTCOME_LABELS, as_badges, badge_column
 from ui.layout import HOME, PAGES, page, stop_if_empty
 from ui.state import after_write, attempt, user, warehouse
 
-PICK_KEY = "release_pick"
 STEP_TITLES = {"select": "1 · Select", "review": "2 · Review and Submit",
                "confirm": "3 · Confirmation"}
 
@@ -42,12 +41,12 @@ def outcome_table(frame, key: str) -> None:
 
 def add_releasable() -> None:
     release.set_chosen(release.chosen() + data.releasable_now(path)["order_no"].tolist())
-    st.session_state.pop(PICK_KEY, None)
+    st.session_state.pop(release.PICK_KEY, None)
 
 
 def back_to_select() -> None:
     st.session_state[release.STEP_KEY] = "select"
-    st.session_state.pop(PICK_KEY, None)
+    st.session_state.pop(release.PICK_KEY, None)
 
 
 if step == "select":
@@ -55,7 +54,7 @@ if step == "select":
     open_backorders = data.releasable_now(path, include_blocked=True)["order_no"].tolist()
     picked = st.multiselect(
         "Backorders to release", list(dict.fromkeys(chosen + open_backorders[:2000])),
-        default=chosen, key=PICK_KEY, accept_new_options=True,
+        default=chosen, key=release.PICK_KEY, accept_new_options=True,
         placeholder="Pick backorders, or type an order number")
     release.set_chosen(picked)
     if not open_backorders:

@@ -61,6 +61,7 @@ if st.button(f"Save backorder flags ({len(changed)})", key="items_save", type="p
     ok_on, n_on = attempt(lambda: wh.set_backorder(turn_on, True, user=user()) if turn_on else 0)
     ok_off, n_off = attempt(
         lambda: wh.set_backorder(turn_off, False, user=user()) if turn_off else 0)
-    if ok_on and ok_off:
-        after_write(f"Backorder allowed on {n_on}, not allowed on {n_off} item(s)")
-        st.rerun()
+    if n_on or n_off or (ok_on and ok_off):  # refresh whenever anything was written
+        after_write(f"Backorder allowed on {n_on or 0}, not allowed on {n_off or 0} item(s)")
+        if ok_on and ok_off:
+            st.rerun()

@@ -97,8 +97,15 @@ with stock_col:
     st.subheader("On hand")
     st.dataframe(as_badges(data.inventory(path), "status"), hide_index=True,
                  key="inventory_on_hand", alt="On-hand stock by SKU and status",
-                 column_config={"status": badge_column("Status", STOCK_STATUS_COLORS)})
+                 column_config={"sku": "SKU", "status": badge_column("Status",
+                                                                      STOCK_STATUS_COLORS),
+                                "qty": "On hand", "reserved": "Reserved"})
 with ledger_col:
     st.subheader("Recent ledger")
-    st.dataframe(data.ledger(path, 200), hide_index=True, key="inventory_ledger",
-                 alt="The latest inventory ledger entries, newest first")
+    st.dataframe(as_badges(data.ledger(path, 200), "status"), hide_index=True,
+                 key="inventory_ledger", alt="The latest inventory ledger entries, newest first",
+                 column_config={"entry_id": "Entry", "at": st.column_config.DatetimeColumn(
+                                    "At", format="YYYY-MM-DD HH:mm"),
+                                "user": "User", "kind": "Kind", "sku": "SKU",
+                                "status": badge_column("Status", STOCK_STATUS_COLORS),
+                                "qty": "Qty", "receipt_id": "Receipt", "reason": "Reason"})

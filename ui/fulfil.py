@@ -9,11 +9,13 @@ PAGE = "pages/2_Fulfillment.py"
 GROUP_KEY = "fulfil_order_nos"
 RUN_KEY = "fulfil_run_id"
 PICK_KEY = "fulfil_run_pick"
+SOURCE_KEY = "fulfil_source"
 
 
 def hand_over(order_nos: list[str]) -> None:
-    """Orders chosen elsewhere become the group to run."""
+    """Orders chosen elsewhere become the group to run (and the group shown first)."""
     st.session_state[GROUP_KEY] = [str(n) for n in dict.fromkeys(order_nos)]
+    st.session_state.pop(SOURCE_KEY, None)
 
 
 def group() -> list[str]:

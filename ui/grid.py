@@ -74,3 +74,19 @@ def column_config() -> dict[str, object]:
         "skus": st.column_config.TextColumn("SKUs", disabled=True),
         "parent_order_no": st.column_config.TextColumn("Parent", disabled=True),
     }
+
+
+def lines_config() -> dict[str, object]:
+    """Labels for an order's lines in the detail panel."""
+    return {"order_no": None, "line_no": "Line", "sku": "SKU", "description": "Description",
+            "ordered_qty": "Ordered", "allocated_qty": "Allocated", "shorted_qty": "Shorted",
+            "backorder_qty": "Back-ordered",
+            "backorder_value": st.column_config.NumberColumn("Back-ordered value",
+                                                             format="%.2f")}
+
+
+def history_config() -> dict[str, object]:
+    """Labels for an order's audit history in the detail panel."""
+    return {"at": st.column_config.DatetimeColumn("At", format="YYYY-MM-DD HH:mm"),
+            "user": "User", "action": "Action", "order_no": "Order", "sku": "SKU",
+            "qty": "Qty", "run_id": "Run", "receipt_id": "Receipt", "detail": "Detail"}

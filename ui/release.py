@@ -18,6 +18,7 @@ REVIEW_KEY = "release_review_frame"
 RESULT_KEY = "release_result"
 TOKEN_KEY = "release_token"
 SUBMITTED_KEY = "release_submitted_tokens"
+PICK_KEY = "release_pick"  # the Select step's multiselect
 STEPS = ("select", "review", "confirm")
 
 
@@ -30,7 +31,7 @@ def start(order_nos: list[str], origin: str) -> None:
 
 
 def reset() -> None:
-    for key in (ORDERS_KEY, STEP_KEY, ORIGIN_KEY, REVIEW_KEY, RESULT_KEY, TOKEN_KEY):
+    for key in (ORDERS_KEY, STEP_KEY, ORIGIN_KEY, REVIEW_KEY, RESULT_KEY, TOKEN_KEY, PICK_KEY):
         st.session_state.pop(key, None)
 
 
