@@ -8,7 +8,7 @@ import streamlit as st
 
 from engine import BackorderFilter, OrderFilter, screens
 
-from .state import _open, db_path
+from .state import _open
 
 TTL = "5m"  # a safety net for writes made by other processes; our own writes clear the cache
 
@@ -113,5 +113,3 @@ def fill_rates(path: str, f: BackorderFilter) -> pd.DataFrame:
 def is_empty(path: str) -> bool:
     return _open(path).is_empty()
 
-
-__all__ = ["db_path"]

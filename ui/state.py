@@ -4,8 +4,7 @@ after-write refresh, toasts that survive a rerun, and engine errors shown withou
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
@@ -75,15 +74,6 @@ def after_write(message: str) -> None:
     st.cache_data.clear()
     clear_grids()
     flash(message)
-
-
-@contextmanager
-def engine_errors() -> Iterator[None]:
-    """Show the engine's own message with st.error instead of a traceback."""
-    try:
-        yield
-    except BackorderError as exc:
-        st.error(str(exc), icon="⛔")
 
 
 def attempt(action: Callable[[], T]) -> tuple[bool, T | None]:
