@@ -1,0 +1,389 @@
+"""Browser-test fixtures: one demo database built per session, a real Streamlit server on a
+fresh copy of it, Debian's Chromium through Playwright, and an `App` driver that waits on the
+app's own run state (never on sleeps). A failing test leaves a screenshot, the page text and
+the server log under test-artifacts/."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import engine  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+ARTIFACTS = ROOT / "test-artifacts"
+SCREENS = ARTIFACTS / "screens"
+VIEWPORT = {"width": 1600, "height": 1000}
+SERVER_START_TIMEOUT = 60  # seconds; a cold Streamlit import on a busy 2-core box is slow
+STEP_TIMEOUT_MS = 20_000  # the longest any one step (a rerun, a page switch) may take
+ROW_HEIGHT = 35  # the grids' row height in px; the header is row 0
+
+# The app is ready when its websocket is up, no script is running, and every lazily
+# loaded widget has replaced its skeleton.
+APP_IDLE = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  return app !== null
+    && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+    && app.getAttribute('data-test-script-state') === 'notRunning'
+    && document.querySelector("[data-testid='stSkeleton']") === null;
+}"""
+# The grids are canvases; glide-data-grid keeps an accessible <table> copy of the visible
+# cells inside the canvas. Read it as {header: text} per row.
+READ_GRID = """(grid) => {
+  const table = grid.querySelector('canvas table');
+  if (!table) return null;
+  const headers = [...table.querySelectorAll('thead th')].map(th => th.innerText.trim());
+  return [...table.querySelectorAll('tbody tr')].map(tr => Object.fromEntries(
+    [...tr.querySelectorAll('td')].map((td, i) => [headers[i], td.innerText.trim()])));
+}"""
+
+
+GRID_HAS_ROWS = """([grid, count]) => {
+  const table = grid.querySelector('canvas table');
+  return table !== null && table.querySelector('thead th') !== null
+    && Number(table.getAttribute('aria-rowcount')) === count + 1;
+}"""
+
+
+# -- failure artifacts ---------------------------------------------------------------------
+PHASE_REPORTS = pytest.StashKey[dict]()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so fixtures can tell a failed test."""
+    report = yield
+    item.stash.setdefault(PHASE_REPORTS, {})[report.when] = report
+    return report
+
+
+def _failed(node) -> bool:
+    reports = node.stash.get(PHASE_REPORTS, {})
+    return any(r.failed for r in reports.values())
+
+
+def _artifact_name(node) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", node.nodeid.split("::", 1)[-1])[:120]
+
+
+# -- the demo database ---------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """The demo warehouse, built once: loading six weeks of history takes seconds."""
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    wh = engine.open(str(path))
+    try:
+        wh.load_demo()
+    finally:
+        wh.close()
+    return path
+
+
+def copy_db(source: Path, target: Path) -> Path:
+    shutil.copyfile(source, target)
+    wal = source.with_name(source.name + ".wal")
+    if wal.exists():
+        shutil.copyfile(wal, target.with_name(target.name + ".wal"))
+    return target
+
+
+@pytest.fixture
+def fresh_db(demo_db, tmp_path) -> Path:
+    """A private copy of the demo database that one test may change."""
+    return copy_db(demo_db, tmp_path / "warehouse.duckdb")
+
+
+# -- the Streamlit server ------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    """A `streamlit run app.py` process serving one database file."""
+
+    db: Path
+    port: int
+    process: subprocess.Popen
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        """Terminate, then kill if it lingers; safe to call twice. After this the database
+        file can be opened by the test itself."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+
+    def open_db(self) -> engine.Warehouse:
+        """The server's database, opened by the test once the server is stopped."""
+        self.stop()
+        return engine.open(str(self.db))
+
+
+def start_server(db: Path, log: Path) -> Server:
+    port = free_port()
+    env = {**os.environ, "BACKORDER_DB": str(db), "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "python"), "-m", "streamlit", "run", "app.py",
+         "--server.headless", "true", "--server.port", str(port),
+         "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        start_new_session=True)
+    server = Server(db, port, process, log)
+    listening = threading.Event()
+
+    def pump() -> None:  # keeps the pipe drained and notices when the server listens
+        with log.open("wb") as out:
+            for line in process.stdout:
+                out.write(line)
+                out.flush()
+                if b"Local URL" in line:
+                    listening.set()
+        listening.set()  # the process ended: stop waiting
+
+    threading.Thread(target=pump, daemon=True).start()
+    try:
+        if not listening.wait(SERVER_START_TIMEOUT) or process.poll() is not None:
+            raise RuntimeError(f"Streamlit did not start:\n{log.read_text(errors='replace')}")
+        with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=10) as response:
+            if response.read().strip() != b"ok":
+                raise RuntimeError("Streamlit's health check did not answer ok")
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+def _keep_server_log(node, server: Server) -> None:
+    if _failed(node) and server.log.exists():
+        ARTIFACTS.mkdir(exist_ok=True)
+        shutil.copyfile(server.log, ARTIFACTS / f"{_artifact_name(node)}.server.log")
+
+
+@pytest.fixture
+def server(request, fresh_db, tmp_path) -> Iterator[Server]:
+    """A server of its own for a test that changes data; always stopped afterwards."""
+    srv = start_server(fresh_db, tmp_path / "streamlit.log")
+    try:
+        yield srv
+    finally:
+        srv.stop()
+        _keep_server_log(request.node, srv)
+
+
+@pytest.fixture(scope="module")
+def shared_server(demo_db, tmp_path_factory) -> Iterator[Server]:
+    """One server for a module whose tests only read, so they need not pay a start each."""
+    folder = tmp_path_factory.mktemp("shared")
+    srv = start_server(copy_db(demo_db, folder / "warehouse.duckdb"), folder / "streamlit.log")
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+# -- the browser ---------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(request, browser):
+    """A fresh browser context per test (its own Streamlit session). On failure: a full-page
+    screenshot and the page's text go to test-artifacts/."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(STEP_TIMEOUT_MS)
+    pg = context.new_page()
+    try:
+        yield pg
+    finally:
+        if _failed(request.node):
+            ARTIFACTS.mkdir(exist_ok=True)
+            name = _artifact_name(request.node)
+            try:
+                pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+                (ARTIFACTS / f"{name}.txt").write_text(
+                    f"URL: {pg.url}\n\n{pg.inner_text('body')}")
+            except Exception as exc:  # the page may be gone; the report must still be written
+                (ARTIFACTS / f"{name}.txt").write_text(f"Could not capture the page: {exc}")
+        context.close()
+
+
+# -- the driver ----------------------------------------------------------------------------
+class App:
+    """Drives the dashboard the way an analyst does, and waits on the app's own state.
+
+    Waiting rule: an action only acts. Then `see` waits for the outcome the user would see,
+    which only shows once the script run the action caused has rendered, and then for the
+    app to be idle. Waiting on the run state alone is not enough: a quick run can finish
+    before the browser ever shows it running, and st.rerun / st.switch_page run twice with
+    an idle moment between."""
+
+    def __init__(self, page, server: Server):
+        self.page = page
+        self.server = server
+
+    # -- navigation and waiting -----------------------------------------------------------
+    @property
+    def main(self):
+        return self.page.locator("[data-testid='stMain']")
+
+    @property
+    def sidebar(self):
+        return self.page.locator("[data-testid='stSidebar']")
+
+    @property
+    def title(self):
+        return self.main.locator("h1").first
+
+    def wait_idle(self) -> None:
+        """No script running, websocket connected, no widget still loading."""
+        self.page.wait_for_selector(
+            "[data-testid='stApp'][data-test-script-state='notRunning']", state="attached")
+        self.page.wait_for_function(APP_IDLE, timeout=STEP_TIMEOUT_MS)
+
+    def open(self, path: str = "", title: str | None = None) -> float:
+        """Open a URL of the app directly (a deep link); returns seconds until it is ready."""
+        started = time.perf_counter()
+        self.page.goto(f"{self.server.url}/{path.lstrip('/')}")
+        if title:
+            self.see(self.title, text=title)
+        self.wait_idle()
+        return time.perf_counter() - started
+
+    def see(self, target, text: str | re.Pattern | None = None):
+        """Wait until `target` (a locator, or text in the main area) shows, and contains
+        `text` if given; then wait for the app to be idle."""
+        from playwright.sync_api import expect
+
+        locator = self.main.get_by_text(target) if isinstance(target, str | re.Pattern) \
+            else target
+        if text is None:
+            expect(locator.first).to_be_visible(timeout=STEP_TIMEOUT_MS)
+        else:
+            expect(locator.first).to_contain_text(text, timeout=STEP_TIMEOUT_MS)
+        self.wait_idle()
+        return locator
+
+    def assert_no_exception(self) -> None:
+        boxes = self.page.locator("[data-testid='stException']")
+        assert boxes.count() == 0, f"exception on screen: {boxes.first.inner_text()}"
+
+    # -- widgets ---------------------------------------------------------------------------
+    def button(self, name: str, key: str | None = None, scope=None):
+        """A visible button by its label; `key` picks one of several with the same label."""
+        where = scope or self.page
+        if key:
+            where = where.locator(f".st-key-{key}")
+        return where.get_by_role("button", name=name, exact=True)
+
+    def fill(self, label: str, text: str, scope=None) -> None:
+        """Type into a text input and press Enter, which reruns the script."""
+        box = (scope or self.page).get_by_role("textbox", name=label, exact=True)
+        box.fill(text)
+        box.press("Enter")
+
+    def choose(self, label: str, option: str, scope=None) -> None:
+        """Pick an option of a selectbox or multiselect by typing it and clicking it."""
+        box = (scope or self.page).get_by_role("combobox", name=label, exact=True)
+        box.click()
+        box.fill(option)
+        self.page.get_by_role("option", name=option, exact=True).click()
+        if self.page.get_by_role("listbox").count():
+            self.page.keyboard.press("Escape")  # a multiselect stays open for more picks
+
+    # -- grids -----------------------------------------------------------------------------
+    def grid(self, scope=None, index: int = 0):
+        return (scope or self.main).locator("[data-testid='stDataFrame']").nth(index)
+
+    def grid_rows(self, grid, count: int) -> list[dict[str, str]]:
+        """The visible rows of a grid as {column header: text}, once it holds `count` rows.
+        The accessible copy of the cells trails the canvas by a moment, so wait for it."""
+        grid.hover()  # glide-data-grid fills its accessible table once the canvas is live
+        handle = grid.element_handle()
+        self.page.wait_for_function(GRID_HAS_ROWS, arg=[handle, count])
+        return self.page.evaluate(READ_GRID, handle)
+
+    def wait_for_row(self, grid, **cells: str) -> dict[str, str]:
+        """Wait until a visible row of the grid shows all of `cells` ({column: text}; use
+        underscores for spaces in column names), and return that row."""
+        wanted = {k.replace("_", " "): v for k, v in cells.items()}
+        grid.hover()
+        handle = grid.element_handle()
+        found = self.page.wait_for_function(
+            f"""([grid, wanted]) => {{
+              const rows = ({READ_GRID})(grid) || [];
+              return rows.find(r => Object.entries(wanted).every(([k, v]) => r[k] === v))
+                || false;
+            }}""", arg=[handle, wanted])
+        return found.json_value()
+
+    def cell_point(self, grid, row: int, x_offset: float) -> tuple[float, float]:
+        """Page coordinates inside a grid cell: rows are ROW_HEIGHT px, the header is row 0."""
+        grid.scroll_into_view_if_needed()
+        box = grid.bounding_box()
+        assert box is not None, "the grid is not on screen"
+        return box["x"] + x_offset, box["y"] + row * ROW_HEIGHT + ROW_HEIGHT / 2
+
+    def tick(self, grid, row: int = 1) -> None:
+        """Click the Select checkbox (the first, pinned column) of a data row; 1 is the top."""
+        x, y = self.cell_point(grid, row, x_offset=38)
+        self.page.mouse.click(x, y)
+
+    # -- pictures for people ---------------------------------------------------------------
+    def snap(self, name: str) -> None:
+        """A full-page screenshot under test-artifacts/screens/, for a person to look at."""
+        SCREENS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def app(server, page) -> App:
+    """The dashboard on a database of this test's own."""
+    return App(page, server)
+
+
+@pytest.fixture
+def shared_app(shared_server, page) -> App:
+    """The dashboard on the module's shared, read-only database."""
+    return App(page, shared_server)

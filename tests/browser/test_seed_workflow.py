@@ -1,0 +1,103 @@
+"""The seed's story end to end in Chromium: order 140 goes short on TR-GR, the analyst frees
+the Frozen stock and releases backorder 140.001 by hand (DESIGN.md section 1)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def exactly(text: str) -> re.Pattern:
+    return re.compile(rf"^\s*{re.escape(text)}\s*$")
+
+
+def is_green(badge) -> bool:
+    """True when the badge's text and background are both shades of green."""
+    colors = badge.evaluate("""(e) => { const s = getComputedStyle(e);
+        return [s.color, s.backgroundColor]; }""")
+    for color in colors:
+        r, g, b = (int(v) for v in re.findall(r"\d+", color)[:3])
+        if not (g > r and g > b):
+            return False
+    return True
+
+
+def test_run_free_frozen_stock_and_release_the_seed_backorder(app):
+    """The workflow the dashboard exists for, clicked through as an analyst would."""
+    # Orders: narrow to order 140, tick it, and run fulfillment on it.
+    app.open("Orders", title="Orders")
+    app.choose("Status", "On Order", scope=app.sidebar)
+    app.see(re.compile(r"^[\d,]+ matching orders"))
+    app.fill("Search", "140", scope=app.sidebar)
+    app.see(exactly("1 matching orders · page 1 of 1"))
+    grid = app.grid()
+    assert [row["Order"] for row in app.grid_rows(grid, count=1)] == ["140"]
+    app.tick(grid, row=1)
+    app.see(exactly("1 selected"))
+    app.snap("workflow_1_orders_ticked")
+    app.button("Run Fulfillment").click()
+    app.see(app.title, text="Run Fulfillment")
+    app.see(exactly("1 On Order orders in this group"))
+    app.button("Run Fulfillment").click()
+
+    # Fulfillment Results: one alert, 3 TR-GR back-ordered onto 140.001.
+    app.see(exactly("Alerts (1)"))
+    [alert] = app.grid_rows(app.grid(), count=1)
+    assert (alert["Order"], alert["SKU"], alert["Back-ordered / shorted qty"]) == \
+        ("140", "TR-GR", "3")
+    assert alert["Kind"] == "backordered"
+    assert "140.001" in alert["New order"]
+    app.snap("workflow_2_fulfillment_results")
+
+    # Inventory: the cycle count ends, 3 TR-GR go from Frozen to Available.
+    app.page.get_by_test_id("stSidebarNav").get_by_role("link", name="Inventory").click()
+    app.see(app.title, text="Inventory")
+    app.page.get_by_role("tab", name="Change status").click()
+    app.choose("SKU", "TR-GR")
+    app.page.get_by_role("spinbutton", name="Quantity", exact=True).fill("3")
+    app.choose("From", "Frozen")
+    app.choose("To", "Available")
+    app.button("Change status").click()
+    app.see(exactly("Backorders releasable now"))
+    app.snap("workflow_3_inventory_status_changed")
+
+    # Orders: 140.001 is releasable now (nothing released it); tick it and release it.
+    app.page.get_by_test_id("stSidebarNav").get_by_role("link", name="Orders").click()
+    app.see(app.title, text="Orders")
+    app.sidebar.get_by_text("Releasable now", exact=True).click()
+    app.fill("Search", "140", scope=app.sidebar)
+    app.see(exactly("1 matching orders · page 1 of 1"))
+    grid = app.grid()
+    [row] = app.grid_rows(grid, count=1)
+    assert (row["Order"], row["Status"]) == ("140.001", "Back Order")
+    app.tick(grid, row=1)
+    app.see(exactly("1 selected"))
+    app.button("Release Back Order", key="orders_release").click()
+
+    # Release: Review shows the green mark, Submit releases it, OK goes back to Orders.
+    app.see(app.title, text="Release Back Order")
+    app.button("Review").click()
+    app.see(app.button("Submit"))
+    [review] = app.grid_rows(app.grid(), count=1)
+    assert (review["Order"], review["Outcome"]) == ("140.001", "✅ ok")
+    assert "TR-GR" in review["Reason"]
+    app.see(re.compile(r"✅ ok\s+1\s+⚠️ warning\s+0\s+⛔ error\s+0"))
+    assert is_green(app.main.locator(".stMarkdownBadge", has_text="✅ ok"))
+    app.snap("workflow_4_release_review")
+    app.button("Submit").click()
+    app.see("Released 1 backorder(s): 140.001")
+    app.snap("workflow_5_release_confirmation")
+    app.button("OK").click()
+
+    app.see(app.title, text="Orders")
+    app.fill("Search", "140", scope=app.sidebar)
+    app.see(exactly("2 matching orders · page 1 of 1"))
+    rows = {row["Order"]: row for row in app.grid_rows(app.grid(), count=2)}
+    assert rows["140.001"]["Status"] == "On Order"
+    assert rows["140.001"]["Ship code"] == "Ready to ship"
+    assert rows["140"]["Status"] == "Processed"
+    app.snap("workflow_6_orders_after_release")
+    app.assert_no_exception()
