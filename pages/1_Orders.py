@@ -69,7 +69,7 @@ else:
     edited = st.data_editor(
         original, key=orders.GRID_KEY, hide_index=True, row_height=ROW_HEIGHT,
         column_config=column_config(), disabled=False, num_rows="fixed",
-        height=min(ROW_HEIGHT * (len(original) + 1) + 3, 740),
+        height=min(ROW_HEIGHT * (len(original) + 1) + 3, ROW_HEIGHT * 26 + 3),
         alt="Orders on this page; tick Select to act on them")
     orders.sync_ticks(*ticks(edited))
 pending = cell_edits(original, edited) if not frame.empty else {}
