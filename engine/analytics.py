@@ -83,12 +83,13 @@ def top_skus(cur: duckdb.DuckDBPyConnection, f: BackorderFilter, limit: int = 10
              ) -> pd.DataFrame:
     """SKUs with the most units waiting on open backorders, with their stock beside them."""
     where, params = _where(f)
+    sku = f.sku.strip() if f.sku else None
     return cur.execute(f"""
         WITH waiting AS (
             SELECT l.sku, sum(l.ordered_qty)::BIGINT AS units_waiting,
                    count(DISTINCT o.order_no) AS backorders
             FROM orders o JOIN order_lines l USING (order_no)
-            WHERE o.status = 'Back Order' AND {where}
+            WHERE o.status = 'Back Order' AND {where} AND (?::VARCHAR IS NULL OR l.sku = ?)
             GROUP BY l.sku ORDER BY units_waiting DESC, l.sku LIMIT ?),
         stock AS (
             SELECT sku,
@@ -102,25 +103,51 @@ def top_skus(cur: duckdb.DuckDBPyConnection, f: BackorderFilter, limit: int = 10
                coalesce(s.frozen, 0)::BIGINT AS frozen, coalesce(s.damaged, 0)::BIGINT AS damaged
         FROM waiting w LEFT JOIN items i USING (sku) LEFT JOIN stock s USING (sku)
         LEFT JOIN reserved r USING (sku)
-        ORDER BY w.units_waiting DESC, w.sku""", [*params, int(limit)]).df()
+        ORDER BY w.units_waiting DESC, w.sku""", [*params, sku, sku, int(limit)]).df()
 
 
 def fill_rate_by_run(cur: duckdb.DuckDBPyConnection, f: BackorderFilter) -> pd.DataFrame:
-    """First-time fill rates per run (line, unit, order) and the backorder rate."""
+    """First-time fill rates per run (line, unit, order) and the backorder rate, over the
+    run's lines that match the filter (dates are run dates)."""
     clauses, params = ["TRUE"], []
     if f.date_from:
-        clauses.append('CAST("at" AS DATE) >= ?')
+        clauses.append('CAST(r."at" AS DATE) >= ?')
         params.append(f.date_from)
     if f.date_to:
-        clauses.append('CAST("at" AS DATE) <= ?')
+        clauses.append('CAST(r."at" AS DATE) <= ?')
         params.append(f.date_to)
+    if f.sku:
+        clauses.append("x.sku = ?")
+        params.append(f.sku.strip())
+    if f.priorities:
+        clauses.append("o.priority IN (SELECT unnest(?::INTEGER[]))")
+        params.append([int(p) for p in f.priorities])
+    if f.customer:
+        clauses.append("o.customer ILIKE '%' || ? || '%'")
+        params.append(f.customer.strip())
     return cur.execute(f"""
-        WITH run AS (
-            SELECT *, orders_processed + orders_cancelled + orders_remaining AS orders_run
-            FROM runs)
-        SELECT run_id, "at", lines_requested, units_requested, orders_run,
-               lines_filled / nullif(lines_requested, 0) AS line_fill_rate,
+        WITH lines AS (
+            SELECT x.*, r."at"
+            FROM run_line_results x JOIN runs r USING (run_id) JOIN orders o USING (order_no)
+            WHERE {" AND ".join(clauses)}),
+        per_order AS (
+            SELECT run_id, order_no, bool_and(allocated = requested) AS complete,
+                   sum(backordered) > 0 AS backordered
+            FROM lines GROUP BY run_id, order_no),
+        per_run AS (
+            SELECT run_id, any_value("at") AS "at", count(*) AS lines_requested,
+                   count(*) FILTER (WHERE allocated = requested) AS lines_filled,
+                   sum(requested) AS units_requested, sum(allocated) AS units_allocated
+            FROM lines GROUP BY run_id),
+        orders_per_run AS (
+            SELECT run_id, count(*) AS orders_run,
+                   count(*) FILTER (WHERE complete) AS orders_complete,
+                   count(*) FILTER (WHERE backordered) AS orders_backordered
+            FROM per_order GROUP BY run_id)
+        SELECT run_id, "at", lines_requested, units_requested::BIGINT AS units_requested,
+               orders_run,
+               lines_filled / lines_requested AS line_fill_rate,
                units_allocated / nullif(units_requested, 0) AS unit_fill_rate,
-               orders_filled_complete / nullif(orders_run, 0) AS order_fill_rate,
-               orders_backordered / nullif(orders_run, 0) AS backorder_rate
-        FROM run WHERE {" AND ".join(clauses)} ORDER BY run_id""", params).df()
+               orders_complete / orders_run AS order_fill_rate,
+               orders_backordered / orders_run AS backorder_rate
+        FROM per_run JOIN orders_per_run USING (run_id) ORDER BY run_id""", params).df()

@@ -75,6 +75,17 @@ def count_orders(cur: duckdb.DuckDBPyConnection, f: OrderFilter,
     return cur.execute(f"SELECT count(*) FROM orders WHERE {where}", params).fetchall()[0][0]
 
 
+def list_order_nos(cur: duckdb.DuckDBPyConnection, f: OrderFilter, limit: int | None,
+                   sort: str, releasable: list[str] | None = None) -> list[str]:
+    """Only the numbers, in grid order: "select all matching" needs no line totals."""
+    where, params = _order_where(cur, f, releasable)
+    order_by = ORDER_SORTS.get(sort, ORDER_SORTS["rank"])
+    page = f"LIMIT {int(limit)}" if limit is not None else ""
+    frame = cur.execute(f"SELECT order_no FROM orders WHERE {where} ORDER BY {order_by} {page}",
+                        params).fetchnumpy()
+    return frame["order_no"].tolist()
+
+
 def list_orders(cur: duckdb.DuckDBPyConnection, f: OrderFilter, limit: int | None,
                 offset: int, sort: str, releasable: list[str] | None = None) -> pd.DataFrame:
     where, params = _order_where(cur, f, releasable)
@@ -118,9 +129,8 @@ def order_history(cur: duckdb.DuckDBPyConnection, order_no: str) -> pd.DataFrame
         ORDER BY audit_id""", [str(order_no), str(order_no)]).df()
 
 
-def items(cur: duckdb.DuckDBPyConnection, backorder_allowed: bool | None = None,
-          has_backorders: bool = False, shorted_not_allowed: bool = False,
-          search: str | None = None) -> pd.DataFrame:
+def _items_where(backorder_allowed: bool | None, has_backorders: bool,
+                 shorted_not_allowed: bool, search: str | None) -> tuple[str, list]:
     clauses, params = ["TRUE"], []
     if backorder_allowed is not None:
         clauses.append("backorder = ?")
@@ -132,10 +142,14 @@ def items(cur: duckdb.DuckDBPyConnection, backorder_allowed: bool | None = None,
     if search and search.strip():
         clauses.append("(sku ILIKE '%' || ? || '%' OR description ILIKE '%' || ? || '%')")
         params += [search.strip(), search.strip()]
+    return " AND ".join(clauses), params
+
+
+def _items_wide_sql() -> str:
     pivots = ", ".join(
         f"coalesce(sum(qty) FILTER (WHERE status = '{s}'), 0)::BIGINT AS {s.lower()}"
         for s in STOCK_STATUSES)
-    return cur.execute(f"""
+    return f"""
         WITH stock AS (SELECT sku, {pivots} FROM on_hand GROUP BY sku),
         waiting AS (
             SELECT l.sku, sum(l.ordered_qty)::BIGINT AS units_waiting
@@ -154,8 +168,29 @@ def items(cur: duckdb.DuckDBPyConnection, backorder_allowed: bool | None = None,
                    coalesce(h.units_shorted, 0) AS units_shorted
             FROM items i
             LEFT JOIN stock s USING (sku) LEFT JOIN reserved r USING (sku)
-            LEFT JOIN waiting w USING (sku) LEFT JOIN shorted h USING (sku))
-        SELECT * FROM wide WHERE {" AND ".join(clauses)} ORDER BY sku""", params).df()
+            LEFT JOIN waiting w USING (sku) LEFT JOIN shorted h USING (sku))"""
+
+
+def items(cur: duckdb.DuckDBPyConnection, backorder_allowed: bool | None = None,
+          has_backorders: bool = False, shorted_not_allowed: bool = False,
+          search: str | None = None, limit: int | None = None, offset: int = 0
+          ) -> pd.DataFrame:
+    where, params = _items_where(backorder_allowed, has_backorders, shorted_not_allowed, search)
+    page = f"LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+    return cur.execute(f"{_items_wide_sql()} SELECT * FROM wide WHERE {where} ORDER BY sku {page}",
+                       params).df()
+
+
+def count_items(cur: duckdb.DuckDBPyConnection, backorder_allowed: bool | None = None,
+                has_backorders: bool = False, shorted_not_allowed: bool = False,
+                search: str | None = None) -> int:
+    where, params = _items_where(backorder_allowed, has_backorders, shorted_not_allowed, search)
+    return cur.execute(f"{_items_wide_sql()} SELECT count(*) FROM wide WHERE {where}",
+                       params).fetchall()[0][0]
+
+
+def skus(cur: duckdb.DuckDBPyConnection) -> list[str]:
+    return cur.execute("SELECT sku FROM items ORDER BY sku").fetchnumpy()["sku"].tolist()
 
 
 def inventory(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -87,6 +87,19 @@ CREATE TABLE IF NOT EXISTS runs (
     backorders_created BIGINT
 );
 
+-- What each run asked of each line and what the line got: "first time" fill rates per run,
+-- filterable by SKU, priority and customer.
+CREATE TABLE IF NOT EXISTS run_line_results (
+    run_id BIGINT NOT NULL,
+    order_no VARCHAR NOT NULL,
+    line_no INTEGER NOT NULL,
+    sku VARCHAR NOT NULL,
+    requested BIGINT NOT NULL,
+    allocated BIGINT NOT NULL,
+    backordered BIGINT NOT NULL,
+    shorted BIGINT NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS alerts (
     run_id BIGINT NOT NULL,
     order_no VARCHAR,

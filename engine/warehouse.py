@@ -121,6 +121,14 @@ class Warehouse:
         with self.db.read() as cur:
             return reads.list_orders(cur, f, limit, offset, sort, releasable)
 
+    def order_nos(self, filter: OrderFilter | None = None, limit: int | None = None,
+                  sort: str = "rank") -> list[str]:
+        """Numbers of the matching orders in grid order: select all matching, group runs."""
+        f = filter or OrderFilter()
+        releasable = self._releasable_list(f)
+        with self.db.read() as cur:
+            return reads.list_order_nos(cur, f, limit, sort, releasable)
+
     def count_orders(self, filter: OrderFilter | None = None) -> int:
         f = filter or OrderFilter()
         releasable = self._releasable_list(f)
@@ -140,10 +148,21 @@ class Warehouse:
             return reads.order_history(cur, order_no)
 
     def items(self, backorder_allowed: bool | None = None, has_backorders: bool = False,
-              shorted_not_allowed: bool = False, search: str | None = None) -> pd.DataFrame:
+              shorted_not_allowed: bool = False, search: str | None = None,
+              limit: int | None = None, offset: int = 0) -> pd.DataFrame:
         with self.db.read() as cur:
             return reads.items(cur, backorder_allowed, has_backorders, shorted_not_allowed,
-                               search)
+                               search, limit, offset)
+
+    def count_items(self, backorder_allowed: bool | None = None, has_backorders: bool = False,
+                    shorted_not_allowed: bool = False, search: str | None = None) -> int:
+        with self.db.read() as cur:
+            return reads.count_items(cur, backorder_allowed, has_backorders,
+                                     shorted_not_allowed, search)
+
+    def skus(self) -> list[str]:
+        with self.db.read() as cur:
+            return reads.skus(cur)
 
     def inventory(self) -> pd.DataFrame:
         with self.db.read() as cur:

@@ -3,6 +3,8 @@ The backorder flag is edited in the grid and saved through the engine with an au
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
 from ui import data
@@ -10,7 +12,7 @@ from ui.layout import page, stop_if_empty
 from ui.state import after_write, attempt, user, warehouse
 
 GRID_KEY = "items_grid"
-MAX_ROWS = 2000
+PAGE_SIZE = 200  # one page in the grid; filtering and paging happen in DuckDB
 ALLOWED = {"Any": None, "Allowed": True, "Not allowed": False}
 
 path = page("Items", "🏷️", "Switch an item's backorder flag: short lines of items that may "
@@ -28,15 +30,18 @@ has_backorders = cols[1].checkbox("Has backorders", key="items_f_waiting")
 shorted = cols[2].checkbox("Shorted but not allowed", key="items_f_shorted")
 search = cols[3].text_input("Search", key="items_f_search", placeholder="SKU or description")
 
-frame = data.items(path, ALLOWED.get(allowed or "Any"), has_backorders, shorted,
-                   search.strip() or None)
-st.markdown(f"**{len(frame):,}** items" + (f" (showing the first {MAX_ROWS:,})"
-                                           if len(frame) > MAX_ROWS else ""))
-if frame.empty:
+filters = (ALLOWED.get(allowed or "Any"), has_backorders, shorted, search.strip() or None)
+total = data.count_items(path, *filters)
+if not total:
     st.info("No item matches these filters.", icon="🔎")
     st.stop()
+pages = max(math.ceil(total / PAGE_SIZE), 1)
+st.session_state["items_page"] = min(st.session_state.get("items_page", 1), pages)
+page_no = int(st.number_input("Page", min_value=1, max_value=pages, step=1, key="items_page"))
+st.markdown(f"**{total:,}** items · page {page_no} of {pages}")
+frame = data.items(path, *filters, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)
 
-original = frame.head(MAX_ROWS).set_index("sku", drop=False)
+original = frame.set_index("sku", drop=False)
 edited = st.data_editor(
     original, key=GRID_KEY, hide_index=True, row_height=35, num_rows="fixed",
     disabled=[c for c in original.columns if c != "backorder"],

@@ -174,3 +174,25 @@ def test_run_summary_and_fill_rates(wh):
     assert rates["line_fill_rate"] == 0.5
     assert rates["unit_fill_rate"] == 0.75
     assert rates["order_fill_rate"] == 0.5
+
+
+def test_fill_rates_follow_the_sku_and_priority_filters(wh):
+    import engine
+    build(wh, {"A": True, "B": True}, [("A", "Available", 5)], [
+        {"order_no": "1", "priority": 1}, {"order_no": "2", "priority": 2}],
+          [("1", 1, "A", 2), ("1", 2, "B", 2), ("2", 1, "A", 3)])
+    wh.run_fulfillment(["1", "2"])
+    only_a = wh.fill_rates(engine.BackorderFilter(sku="A")).iloc[0]
+    assert (only_a["line_fill_rate"], only_a["unit_fill_rate"]) == (1.0, 1.0)
+    only_b = wh.fill_rates(engine.BackorderFilter(sku="B")).iloc[0]
+    assert (only_b["unit_fill_rate"], only_b["orders_run"]) == (0.0, 1)
+    urgent = wh.fill_rates(engine.BackorderFilter(priorities=[1])).iloc[0]
+    assert (urgent["units_requested"], urgent["order_fill_rate"]) == (4, 0.0)
+    assert wh.top_backorder_skus(engine.BackorderFilter(sku="B"))["sku"].tolist() == ["B"]
+
+
+def test_items_are_paged_and_counted_in_the_engine(wh):
+    build(wh, {s: True for s in "ABCDE"}, [], [], [])
+    assert wh.count_items() == 5
+    assert wh.items(limit=2, offset=2)["sku"].tolist() == ["C", "D"]
+    assert wh.order_nos() == []

@@ -7,10 +7,12 @@ from pages_helpers import ITEMS, app, open_db, tick
 pytest_plugins = ["pages_fixtures"]
 
 
-def test_renders_items_on_demo_data(demo_db):
+def test_renders_one_page_of_items_on_demo_data(demo_db):
     at = app(ITEMS)
     frame = at.data_editor[0].value
-    assert len(frame) == len(open_db(demo_db).items())
+    wh = open_db(demo_db)
+    assert frame["sku"].tolist() == wh.items(limit=200)["sku"].tolist()
+    assert f"**{wh.count_items():,}** items" in " ".join(m.value for m in at.markdown)
     assert {"backorder", "available", "frozen", "damaged", "units_waiting",
             "units_shorted"} <= set(frame.columns)
 

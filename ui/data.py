@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from engine import BackorderFilter, OrderFilter, screens
+from engine import BackorderFilter, OrderFilter
 
 from .state import _open
 
@@ -25,7 +25,7 @@ def count_orders(path: str, f: OrderFilter) -> int:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def order_nos(path: str, f: OrderFilter, limit: int | None = None) -> list[str]:
-    return screens.order_nos(_open(path), f, limit)
+    return _open(path).order_nos(f, limit)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -70,13 +70,22 @@ def alerts(path: str, run_id: int) -> pd.DataFrame:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def items(path: str, backorder_allowed: bool | None = None, has_backorders: bool = False,
-          shorted_not_allowed: bool = False, search: str | None = None) -> pd.DataFrame:
-    return _open(path).items(backorder_allowed, has_backorders, shorted_not_allowed, search)
+          shorted_not_allowed: bool = False, search: str | None = None,
+          limit: int | None = None, offset: int = 0) -> pd.DataFrame:
+    return _open(path).items(backorder_allowed, has_backorders, shorted_not_allowed, search,
+                             limit, offset)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def count_items(path: str, backorder_allowed: bool | None = None, has_backorders: bool = False,
+                shorted_not_allowed: bool = False, search: str | None = None) -> int:
+    return _open(path).count_items(backorder_allowed, has_backorders, shorted_not_allowed,
+                                   search)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def skus(path: str) -> list[str]:
-    return screens.skus(_open(path))
+    return _open(path).skus()
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -86,7 +95,7 @@ def inventory(path: str) -> pd.DataFrame:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def ledger(path: str, limit: int = 200, sku: str | None = None) -> pd.DataFrame:
-    return screens.ledger(_open(path), limit, sku)
+    return _open(path).ledger(limit, sku)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
