@@ -237,11 +237,9 @@ def _write(cur: duckdb.DuckDBPyConnection, run_id: int, at, user: str | None,
         FROM run_backorders GROUP BY new_order_no""", [run_id] * 3)
     cur.execute("""
         INSERT INTO run_line_results
-        SELECT ?, o.order_no, l.line_no, i.sku, l.need, coalesce(r.alloc, 0),
-               coalesce(r.backordered, 0), coalesce(r.shorted, 0)
-        FROM run_lines l
-        JOIN run_ranked o USING (order_rank) JOIN run_items i USING (sku_id)
-        LEFT JOIN run_result r ON r.line_rowid = l.line_rowid
+        SELECT ?, l.line_rowid, l.need, coalesce(r.alloc, 0), coalesce(r.backordered, 0),
+               coalesce(r.shorted, 0)
+        FROM run_lines l LEFT JOIN run_result r USING (line_rowid)
         WHERE l.need > 0""", [run_id])
     cur.execute("""
         INSERT INTO runs

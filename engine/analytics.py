@@ -117,7 +117,7 @@ def fill_rate_by_run(cur: duckdb.DuckDBPyConnection, f: BackorderFilter) -> pd.D
         clauses.append('CAST(r."at" AS DATE) <= ?')
         params.append(f.date_to)
     if f.sku:
-        clauses.append("x.sku = ?")
+        clauses.append("l.sku = ?")
         params.append(f.sku.strip())
     if f.priorities:
         clauses.append("o.priority IN (SELECT unnest(?::INTEGER[]))")
@@ -127,8 +127,9 @@ def fill_rate_by_run(cur: duckdb.DuckDBPyConnection, f: BackorderFilter) -> pd.D
         params.append(f.customer.strip())
     return cur.execute(f"""
         WITH lines AS (
-            SELECT x.*, r."at"
-            FROM run_line_results x JOIN runs r USING (run_id) JOIN orders o USING (order_no)
+            SELECT x.*, l.order_no, r."at"
+            FROM run_line_results x JOIN runs r USING (run_id)
+            JOIN order_lines l ON l.rowid = x.line_rowid JOIN orders o USING (order_no)
             WHERE {" AND ".join(clauses)}),
         per_order AS (
             SELECT run_id, order_no, bool_and(allocated = requested) AS complete,

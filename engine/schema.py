@@ -88,12 +88,11 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 
 -- What each run asked of each line and what the line got: "first time" fill rates per run,
--- filterable by SKU, priority and customer.
+-- filterable by SKU, priority and customer. Lines are referred to by their rowid: order
+-- lines are never deleted, so it stays put, and integers keep this write cheap at scale.
 CREATE TABLE IF NOT EXISTS run_line_results (
     run_id BIGINT NOT NULL,
-    order_no VARCHAR NOT NULL,
-    line_no INTEGER NOT NULL,
-    sku VARCHAR NOT NULL,
+    line_rowid BIGINT NOT NULL,
     requested BIGINT NOT NULL,
     allocated BIGINT NOT NULL,
     backordered BIGINT NOT NULL,
