@@ -5,6 +5,7 @@ the server log under test-artifacts/."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -48,20 +49,16 @@ APP_IDLE = """() => {
     && document.querySelector("[data-testid='stSkeleton']") === null;
 }"""
 # The grids are canvases; glide-data-grid keeps an accessible <table> copy of the visible
-# cells inside the canvas. Read it as {header: text} per row.
-READ_GRID = """(grid) => {
-  const table = grid.querySelector('canvas table');
-  if (!table) return null;
+# cells inside the canvas. Read it as {header: text} per row. The grid is found afresh on
+# each poll (by selector and index): a rerun may replace its element.
+READ_GRID = """([selector, index]) => {
+  const grid = document.querySelectorAll(selector)[index];
+  const table = grid && grid.querySelector('canvas table');
+  if (!table || table.querySelector('thead th') === null) return null;
   const headers = [...table.querySelectorAll('thead th')].map(th => th.innerText.trim());
-  return [...table.querySelectorAll('tbody tr')].map(tr => Object.fromEntries(
+  const rows = [...table.querySelectorAll('tbody tr')].map(tr => Object.fromEntries(
     [...tr.querySelectorAll('td')].map((td, i) => [headers[i], td.innerText.trim()])));
-}"""
-
-
-GRID_HAS_ROWS = """([grid, count]) => {
-  const table = grid.querySelector('canvas table');
-  return table !== null && table.querySelector('thead th') !== null
-    && Number(table.getAttribute('aria-rowcount')) === count + 1;
+  return {count: Number(table.getAttribute('aria-rowcount')) - 1, rows};
 }"""
 
 
@@ -105,6 +102,45 @@ def copy_db(source: Path, target: Path) -> Path:
     if wal.exists():
         shutil.copyfile(wal, target.with_name(target.name + ".wal"))
     return target
+
+
+@dataclass(frozen=True)
+class DemoFacts:
+    """What the demo warehouse holds that the tests act on."""
+
+    releasable: tuple[str, ...]  # backorders releasable now, in rank order
+    blocked: str  # a single-SKU backorder that lacks stock
+    blocked_reason: str  # the review's reason for it, e.g. "SKU SD-WH needs 3: 0 free"
+    receipt_sku: str  # the blocked backorder's SKU
+    receipt_qty: int  # enough for the first two backorders waiting on that SKU
+    receipt_releases: tuple[str, ...]  # what the engine releases on that receipt
+
+
+@pytest.fixture(scope="session")
+def demo_facts(demo_db, tmp_path_factory) -> DemoFacts:
+    """Read with the engine from a scratch copy, so the tests do not hard-code demo order
+    numbers; the receipt made there is the oracle for the one made in the app."""
+    scratch = copy_db(demo_db, tmp_path_factory.mktemp("facts") / "facts.duckdb")
+    wh = engine.open(str(scratch))
+    try:
+        waiting = wh.releasable_now(include_blocked=True)
+        releasable = tuple(waiting.loc[waiting["releasable"], "order_no"])
+        single_sku = waiting[~waiting["releasable"] & ~waiting["skus"].str.contains(",")]
+        blocked = single_sku.iloc[0]
+        review = wh.review_release([releasable[0], blocked["order_no"]]).set_index("order_no")
+        assert review["outcome"].to_dict() == {releasable[0]: "ok",
+                                               blocked["order_no"]: "warning"}
+        same_sku = single_sku[single_sku["skus"] == blocked["skus"]]
+        qty = int(same_sku["units"].head(2).sum())
+        receipt = wh.receive(blocked["skus"], qty, user="oracle")
+        assert receipt.released, "the oracle receipt should release something"
+        return DemoFacts(
+            releasable=releasable, blocked=blocked["order_no"],
+            blocked_reason=review.loc[blocked["order_no"], "reason"],
+            receipt_sku=blocked["skus"], receipt_qty=qty,
+            receipt_releases=tuple(receipt.released))
+    finally:
+        wh.close()
 
 
 @pytest.fixture
@@ -305,6 +341,22 @@ class App:
         self.wait_idle()
         return locator
 
+    def see_exactly(self, text: str):
+        """`see` for an element whose whole text is `text` (whitespace may differ)."""
+        words = [re.escape(w) for w in text.split()]
+        return self.see(re.compile(r"^\s*" + r"\s+".join(words) + r"\s*$"))
+
+    def badge_hue(self, text: str) -> str:
+        """The colour family ('green', 'orange', 'red', 'blue') of a Markdown badge."""
+        badge = self.main.locator(".stMarkdownBadge", has_text=text).first
+        color = badge.evaluate("(e) => getComputedStyle(e).color")
+        r, g, b = (int(v) for v in re.findall(r"\d+", color)[:3])
+        if g >= r and g >= b:
+            return "green"
+        if r > g and r > b:
+            return "orange" if g > b else "red"
+        return "blue"
+
     def assert_no_exception(self) -> None:
         boxes = self.page.locator("[data-testid='stException']")
         assert boxes.count() == 0, f"exception on screen: {boxes.first.inner_text()}"
@@ -333,48 +385,63 @@ class App:
             self.page.keyboard.press("Escape")  # a multiselect stays open for more picks
 
     # -- grids -----------------------------------------------------------------------------
-    def grid(self, scope=None, index: int = 0):
-        return (scope or self.main).locator("[data-testid='stDataFrame']").nth(index)
-
-    def grid_rows(self, grid, count: int) -> list[dict[str, str]]:
-        """The visible rows of a grid as {column header: text}, once it holds `count` rows.
-        The accessible copy of the cells trails the canvas by a moment, so wait for it."""
-        grid.hover()  # glide-data-grid fills its accessible table once the canvas is live
-        handle = grid.element_handle()
-        self.page.wait_for_function(GRID_HAS_ROWS, arg=[handle, count])
-        return self.page.evaluate(READ_GRID, handle)
-
-    def wait_for_row(self, grid, **cells: str) -> dict[str, str]:
-        """Wait until a visible row of the grid shows all of `cells` ({column: text}; use
-        underscores for spaces in column names), and return that row."""
-        wanted = {k.replace("_", " "): v for k, v in cells.items()}
-        grid.hover()
-        handle = grid.element_handle()
-        found = self.page.wait_for_function(
-            f"""([grid, wanted]) => {{
-              const rows = ({READ_GRID})(grid) || [];
-              return rows.find(r => Object.entries(wanted).every(([k, v]) => r[k] === v))
-                || false;
-            }}""", arg=[handle, wanted])
-        return found.json_value()
-
-    def cell_point(self, grid, row: int, x_offset: float) -> tuple[float, float]:
-        """Page coordinates inside a grid cell: rows are ROW_HEIGHT px, the header is row 0."""
-        grid.scroll_into_view_if_needed()
-        box = grid.bounding_box()
-        assert box is not None, "the grid is not on screen"
-        return box["x"] + x_offset, box["y"] + row * ROW_HEIGHT + ROW_HEIGHT / 2
-
-    def tick(self, grid, row: int = 1) -> None:
-        """Click the Select checkbox (the first, pinned column) of a data row; 1 is the top."""
-        x, y = self.cell_point(grid, row, x_offset=38)
-        self.page.mouse.click(x, y)
+    def grid(self, label: str) -> Grid:
+        """The grid whose accessible name (the `alt` the page gives it) starts with `label`."""
+        return Grid(self, "[data-testid='stDataFrameResizable']"
+                          f"[aria-label^={json.dumps(label)}]")
 
     # -- pictures for people ---------------------------------------------------------------
     def snap(self, name: str) -> None:
         """A full-page screenshot under test-artifacts/screens/, for a person to look at."""
         SCREENS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=True)
+
+
+class Grid:
+    """A Streamlit grid (st.dataframe / st.data_editor): a canvas, read through its
+    accessible table and clicked by cell position."""
+
+    def __init__(self, app: App, selector: str):
+        self.app = app
+        self.page = app.page
+        self.where = [selector, 0]
+        self.locator = app.page.locator(selector).first
+
+    def _poll(self, condition: str):
+        """Wait until `condition` (JS over `grid`, what READ_GRID returns) is truthy, and
+        return its value."""
+        self.locator.hover()  # glide-data-grid fills its accessible table once live
+        return self.page.wait_for_function(
+            f"""(where) => {{
+              const grid = ({READ_GRID})(where);
+              return grid !== null && ({condition});
+            }}""", arg=self.where).json_value()
+
+    def rows(self, count: int) -> list[dict[str, str]]:
+        """The visible rows as {column header: text}, once the grid holds `count` rows. The
+        accessible copy trails the canvas by a moment, so this waits for it."""
+        return self._poll(f"grid.count === {int(count)} && grid.rows")
+
+    def wait_for_row(self, **cells: str) -> dict[str, str]:
+        """Wait until a visible row shows all of `cells` ({column: text}; an underscore in
+        a name stands for a space), and return that row."""
+        wanted = {k.replace("_", " "): v for k, v in cells.items()}
+        return self._poll(
+            f"grid.rows.find(r => Object.entries({json.dumps(wanted)})"
+            ".every(([k, v]) => r[k] === v)) || false")
+
+    def point(self, row: int, x_offset: float) -> tuple[float, float]:
+        """Page coordinates inside a cell: rows are ROW_HEIGHT px, the header is row 0."""
+        self.locator.scroll_into_view_if_needed()
+        box = self.locator.bounding_box()
+        assert box is not None, "the grid is not on screen"
+        return box["x"] + x_offset, box["y"] + row * ROW_HEIGHT + ROW_HEIGHT / 2
+
+    def tick(self, row: int = 1) -> None:
+        """Click the Select checkbox (the first, pinned column) of a data row; 1 is the top.
+        Follow with `see` of what the tick changes."""
+        x, y = self.point(row, x_offset=38)
+        self.page.mouse.click(x, y)
 
 
 @pytest.fixture

@@ -10,19 +10,7 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-def exactly(text: str) -> re.Pattern:
-    return re.compile(rf"^\s*{re.escape(text)}\s*$")
-
-
-def is_green(badge) -> bool:
-    """True when the badge's text and background are both shades of green."""
-    colors = badge.evaluate("""(e) => { const s = getComputedStyle(e);
-        return [s.color, s.backgroundColor]; }""")
-    for color in colors:
-        r, g, b = (int(v) for v in re.findall(r"\d+", color)[:3])
-        if not (g > r and g > b):
-            return False
-    return True
+ORDERS_GRID = "Orders on this page"
 
 
 def test_run_free_frozen_stock_and_release_the_seed_backorder(app):
@@ -32,20 +20,20 @@ def test_run_free_frozen_stock_and_release_the_seed_backorder(app):
     app.choose("Status", "On Order", scope=app.sidebar)
     app.see(re.compile(r"^[\d,]+ matching orders"))
     app.fill("Search", "140", scope=app.sidebar)
-    app.see(exactly("1 matching orders · page 1 of 1"))
-    grid = app.grid()
-    assert [row["Order"] for row in app.grid_rows(grid, count=1)] == ["140"]
-    app.tick(grid, row=1)
-    app.see(exactly("1 selected"))
+    app.see_exactly("1 matching orders · page 1 of 1")
+    grid = app.grid(ORDERS_GRID)
+    assert [row["Order"] for row in grid.rows(1)] == ["140"]
+    grid.tick(1)
+    app.see_exactly("1 selected")
     app.snap("workflow_1_orders_ticked")
     app.button("Run Fulfillment").click()
     app.see(app.title, text="Run Fulfillment")
-    app.see(exactly("1 On Order orders in this group"))
+    app.see_exactly("1 On Order orders in this group")
     app.button("Run Fulfillment").click()
 
     # Fulfillment Results: one alert, 3 TR-GR back-ordered onto 140.001.
-    app.see(exactly("Alerts (1)"))
-    [alert] = app.grid_rows(app.grid(), count=1)
+    app.see_exactly("Alerts (1)")
+    [alert] = app.grid("Alerts of the fulfillment run").rows(1)
     assert (alert["Order"], alert["SKU"], alert["Back-ordered / shorted qty"]) == \
         ("140", "TR-GR", "3")
     assert alert["Kind"] == "backordered"
@@ -61,7 +49,7 @@ def test_run_free_frozen_stock_and_release_the_seed_backorder(app):
     app.choose("From", "Frozen")
     app.choose("To", "Available")
     app.button("Change status").click()
-    app.see(exactly("Backorders releasable now"))
+    app.see_exactly("Backorders releasable now")
     app.snap("workflow_3_inventory_status_changed")
 
     # Orders: 140.001 is releasable now (nothing released it); tick it and release it.
@@ -69,23 +57,23 @@ def test_run_free_frozen_stock_and_release_the_seed_backorder(app):
     app.see(app.title, text="Orders")
     app.sidebar.get_by_text("Releasable now", exact=True).click()
     app.fill("Search", "140", scope=app.sidebar)
-    app.see(exactly("1 matching orders · page 1 of 1"))
-    grid = app.grid()
-    [row] = app.grid_rows(grid, count=1)
+    app.see_exactly("1 matching orders · page 1 of 1")
+    grid = app.grid(ORDERS_GRID)
+    row = grid.wait_for_row(Order="140.001")
     assert (row["Order"], row["Status"]) == ("140.001", "Back Order")
-    app.tick(grid, row=1)
-    app.see(exactly("1 selected"))
+    grid.tick(1)
+    app.see_exactly("1 selected")
     app.button("Release Back Order", key="orders_release").click()
 
     # Release: Review shows the green mark, Submit releases it, OK goes back to Orders.
     app.see(app.title, text="Release Back Order")
     app.button("Review").click()
     app.see(app.button("Submit"))
-    [review] = app.grid_rows(app.grid(), count=1)
+    review = app.grid("Release outcome per order").wait_for_row(Order="140.001")
     assert (review["Order"], review["Outcome"]) == ("140.001", "✅ ok")
     assert "TR-GR" in review["Reason"]
     app.see(re.compile(r"✅ ok\s+1\s+⚠️ warning\s+0\s+⛔ error\s+0"))
-    assert is_green(app.main.locator(".stMarkdownBadge", has_text="✅ ok"))
+    assert app.badge_hue("✅ ok") == "green"
     app.snap("workflow_4_release_review")
     app.button("Submit").click()
     app.see("Released 1 backorder(s): 140.001")
@@ -94,8 +82,8 @@ def test_run_free_frozen_stock_and_release_the_seed_backorder(app):
 
     app.see(app.title, text="Orders")
     app.fill("Search", "140", scope=app.sidebar)
-    app.see(exactly("2 matching orders · page 1 of 1"))
-    rows = {row["Order"]: row for row in app.grid_rows(app.grid(), count=2)}
+    app.see_exactly("2 matching orders · page 1 of 1")
+    rows = {row["Order"]: row for row in app.grid(ORDERS_GRID).rows(2)}
     assert rows["140.001"]["Status"] == "On Order"
     assert rows["140.001"]["Ship code"] == "Ready to ship"
     assert rows["140"]["Status"] == "Processed"

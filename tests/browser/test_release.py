@@ -1,0 +1,107 @@
+"""Release Back Order in Chromium: a review that mixes an order that fits with one that does
+not, and the route from an order's detail. The first is checked in the database too, since
+a wizard can show "released" while the write went nowhere."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from engine import OrderFilter
+
+pytestmark = pytest.mark.browser
+
+ORDERS_GRID = "Orders on this page"
+REVIEW_GRID = "Release outcome per order"
+
+
+def tick_order(app, order_no: str) -> None:
+    """Search the Orders grid for one order and tick it; earlier ticks stay selected."""
+    app.fill("Search", order_no, scope=app.sidebar)
+    grid = app.grid(ORDERS_GRID)
+    grid.wait_for_row(Order=order_no)
+    app.see_exactly("1 matching orders · page 1 of 1")
+    grid.tick(1)
+
+
+def order_status(app, order_no: str) -> dict[str, str]:
+    """An order's row in the Orders grid, found by searching for it."""
+    app.fill("Search", order_no, scope=app.sidebar)
+    return app.grid(ORDERS_GRID).wait_for_row(Order=order_no)
+
+
+def test_mixed_review_releases_only_the_order_that_fits(app, demo_facts):
+    """One backorder with free stock and one without: Review says so per order, and Submit
+    releases the green one only."""
+    fits, short = demo_facts.releasable[0], demo_facts.blocked
+
+    app.open("Orders", title="Orders")
+    tick_order(app, fits)
+    app.see_exactly("1 selected")
+    tick_order(app, short)
+    app.see_exactly("2 selected")
+    app.button("Release Back Order", key="orders_release").click()
+
+    app.see(app.title, text="Release Back Order")
+    app.button("Review").click()
+    app.see(re.compile(r"✅ ok\s+1\s+⚠️ warning\s+1\s+⛔ error\s+0"))
+    review = {row["Order"]: row for row in app.grid(REVIEW_GRID).rows(2)}
+    assert review[fits]["Outcome"] == "✅ ok"
+    assert review[short]["Outcome"] == "⚠️ warning"
+    assert review[short]["Reason"] == demo_facts.blocked_reason
+    assert app.badge_hue("✅ ok") == "green"
+    assert app.badge_hue("⚠️ warning") == "orange"
+    app.snap("release_mixed_review")
+
+    app.button("Submit").click()
+    app.see(f"Released 1 backorder(s): {fits}.")
+    app.see_exactly("Not released (1)")
+    [refused] = app.grid(REVIEW_GRID).rows(1)
+    assert (refused["Order"], refused["Reason"]) == (short, demo_facts.blocked_reason)
+    app.snap("release_mixed_confirmation")
+    app.button("OK").click()
+
+    app.see(app.title, text="Orders")
+    released = order_status(app, fits)
+    assert (released["Status"], released["Ship code"]) == ("On Order", "Ready to ship")
+    assert order_status(app, short)["Status"] == "Back Order"
+    app.assert_no_exception()
+
+    wh = app.server.open_db()  # stops the server: the file is ours to read
+    try:
+        rows = wh.orders(OrderFilter(order_nos=[fits, short])).set_index("order_no")
+        assert rows.loc[fits, "status"] == "On Order"
+        assert rows.loc[fits, "ship_code"] == "Ready to ship"
+        assert rows.loc[short, "status"] == "Back Order"
+        assert (wh.order_lines(fits)["allocated_qty"] == wh.order_lines(fits)["ordered_qty"]).all()
+        released_rows = wh.audit_log(order_no=fits)
+        assert (released_rows["user"] == "analyst").any()
+    finally:
+        wh.close()
+
+
+def test_release_from_an_orders_detail(app, demo_facts):
+    """The Release Back Order link on an order's detail starts the wizard for that order,
+    and OK comes back to Orders."""
+    order_no = demo_facts.releasable[0]
+    app.open("Orders", title="Orders")
+    app.fill("Order number", order_no)
+    app.see(app.main.locator("h3", has_text=order_no), text="Back Order")
+    app.button("Release Back Order", key="orders_detail_release").click()
+
+    app.see(app.title, text="Release Back Order")
+    app.see(app.page.get_by_role("combobox", name="Backorders to release"))
+    app.button("Review").click()
+    app.see(re.compile(r"✅ ok\s+1\s+⚠️ warning\s+0\s+⛔ error\s+0"))
+    [row] = app.grid(REVIEW_GRID).rows(1)
+    assert (row["Order"], row["Outcome"]) == (order_no, "✅ ok")
+    app.button("Submit").click()
+    app.see(f"Released 1 backorder(s): {order_no}.")
+    app.button("OK").click()
+
+    app.see(app.title, text="Orders")
+    app.fill("Order number", order_no)
+    app.see(app.main.locator("h3", has_text=order_no), text="On Order")
+    app.see("ship code Ready to ship")
+    app.assert_no_exception()
