@@ -193,13 +193,19 @@ def skus(cur: duckdb.DuckDBPyConnection) -> list[str]:
     return cur.execute("SELECT sku FROM items ORDER BY sku").fetchnumpy()["sku"].tolist()
 
 
-def inventory(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def inventory(cur: duckdb.DuckDBPyConnection, search: str | None = None,
+              limit: int | None = None) -> pd.DataFrame:
+    """On-hand per SKU and status; reserved units show on the Available row only."""
+    page = f"LIMIT {int(limit)}" if limit is not None else ""
+    text = search.strip() if search and search.strip() else None
     return cur.execute(f"""
         SELECT h.sku, h.status, h.qty,
                CASE WHEN h.status = 'Available' THEN coalesce(r.reserved, 0) ELSE 0 END
                    ::BIGINT AS reserved
         FROM on_hand h LEFT JOIN reserved r USING (sku)
-        ORDER BY h.sku, list_position({list(STOCK_STATUSES)}, h.status)""").df()
+        WHERE ?::VARCHAR IS NULL OR h.sku ILIKE '%' || ? || '%'
+        ORDER BY h.sku, list_position({list(STOCK_STATUSES)}, h.status) {page}""",
+                       [text, text]).df()
 
 
 def ledger(cur: duckdb.DuckDBPyConnection, limit: int = 200, sku: str | None = None

@@ -164,9 +164,9 @@ class Warehouse:
         with self.db.read() as cur:
             return reads.skus(cur)
 
-    def inventory(self) -> pd.DataFrame:
+    def inventory(self, search: str | None = None, limit: int | None = None) -> pd.DataFrame:
         with self.db.read() as cur:
-            return reads.inventory(cur)
+            return reads.inventory(cur, search, limit)
 
     def ledger(self, limit: int = 200, sku: str | None = None) -> pd.DataFrame:
         with self.db.read() as cur:

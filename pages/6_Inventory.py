@@ -14,6 +14,7 @@ from ui.state import after_write, attempt, user, warehouse
 
 SHOW_RELEASABLE = "inventory_show_releasable"
 LAST_RECEIPT = "inventory_last_receipt"
+ON_HAND_ROWS = 500  # the on-hand table is searched in DuckDB, never loaded whole
 
 path = page("Inventory", "🏭", "Receipts release waiting backorders at once. Adjustments and "
             "status changes do not: release those backorders by hand.")
@@ -95,7 +96,11 @@ if st.session_state.get(SHOW_RELEASABLE):
 stock_col, ledger_col = st.columns(2, gap="large")
 with stock_col:
     st.subheader("On hand")
-    st.dataframe(as_badges(data.inventory(path), "status"), hide_index=True,
+    find = st.text_input("Find SKU", key="inventory_find", placeholder="part of a SKU")
+    stock = data.inventory(path, find.strip() or None, ON_HAND_ROWS + 1)
+    if len(stock) > ON_HAND_ROWS:
+        st.caption(f"Showing the first {ON_HAND_ROWS:,} rows; narrow them with Find SKU.")
+    st.dataframe(as_badges(stock.head(ON_HAND_ROWS), "status"), hide_index=True,
                  key="inventory_on_hand", alt="On-hand stock by SKU and status",
                  column_config={"sku": "SKU", "status": badge_column("Status",
                                                                       STOCK_STATUS_COLORS),

@@ -89,8 +89,8 @@ def skus(path: str) -> list[str]:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def inventory(path: str) -> pd.DataFrame:
-    return _open(path).inventory()
+def inventory(path: str, search: str | None = None, limit: int | None = None) -> pd.DataFrame:
+    return _open(path).inventory(search, limit)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
