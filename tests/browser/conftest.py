@@ -37,6 +37,11 @@ SCREENS = ARTIFACTS / "screens"
 VIEWPORT = {"width": 1600, "height": 1000}
 SERVER_START_TIMEOUT = 60  # seconds; a cold Streamlit import on a busy 2-core box is slow
 STEP_TIMEOUT_MS = 20_000  # the longest any one step (a rerun, a page switch) may take
+MAX_SNAP_HEIGHT = 4000  # px; the tallest screenshot taken for people
+CONTENT_HEIGHT = """() => Math.max(0, ...[...document.querySelectorAll(
+  "[data-testid='stMain'], [data-testid='stAppViewContainer'], [data-testid='stSidebarContent']"
+)].map(e => e.scrollHeight))"""
+NEXT_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 ROW_HEIGHT = 35  # the grids' row height in px; the header is row 0
 
 # The app is ready when its websocket is up, no script is running, and every lazily
@@ -392,9 +397,19 @@ class App:
 
     # -- pictures for people ---------------------------------------------------------------
     def snap(self, name: str) -> None:
-        """A full-page screenshot under test-artifacts/screens/, for a person to look at."""
+        """A screenshot of the whole screen under test-artifacts/screens/, for a person to
+        look at. Streamlit scrolls inside its main area, so the window is made as tall as
+        the content for the picture, then put back."""
         SCREENS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=True)
+        height = self.page.evaluate(CONTENT_HEIGHT)
+        tall = min(max(height, VIEWPORT["height"]), MAX_SNAP_HEIGHT)
+        self.page.set_viewport_size({**VIEWPORT, "height": tall})
+        self.page.evaluate(NEXT_FRAMES)
+        try:
+            self.page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=True)
+        finally:
+            self.page.set_viewport_size(VIEWPORT)
+            self.page.evaluate(NEXT_FRAMES)
 
 
 class Grid:
@@ -436,6 +451,16 @@ class Grid:
         box = self.locator.bounding_box()
         assert box is not None, "the grid is not on screen"
         return box["x"] + x_offset, box["y"] + row * ROW_HEIGHT + ROW_HEIGHT / 2
+
+    def press(self, row: int, column: str, key: str) -> None:
+        """Put the cursor on a cell with the keyboard, as a user does, and press `key` there
+        (Space toggles a checkbox cell). Starts from the first column of `row`."""
+        headers = list(self._poll("grid.rows.length > 0 && grid.rows")[0])
+        x, y = self.point(row, x_offset=12)
+        self.page.mouse.click(x, y)
+        for _ in range(headers.index(column)):
+            self.page.keyboard.press("ArrowRight")
+        self.page.keyboard.press(key)
 
     def tick(self, row: int = 1) -> None:
         """Click the Select checkbox (the first, pinned column) of a data row; 1 is the top.

@@ -1,0 +1,50 @@
+"""Every screen opens, by its own URL (a deep link, bookmarked or shared) and from the
+sidebar, without an exception box and in under 5 s on the demo data. These tests only read,
+so they share one server. The deep-link test also leaves a screenshot of each screen in
+test-artifacts/screens/ for a person to look at."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+BUDGET_SECONDS = 5.0
+# (URL path, sidebar link, page title)
+SCREENS = [
+    ("", "app", "Backorder desk"),
+    ("Orders", "Orders", "Orders"),
+    ("Fulfillment", "Fulfillment", "Run Fulfillment"),
+    ("Release", "Release", "Release Back Order"),
+    ("Analytics", "Analytics", "Backorder analytics"),
+    ("Items", "Items", "Items"),
+    ("Inventory", "Inventory", "Inventory"),
+]
+
+
+def nav_links(app):
+    return app.page.get_by_test_id("stSidebarNav").get_by_role("link")
+
+
+@pytest.mark.parametrize(("path", "link", "title"), SCREENS, ids=[s[1] for s in SCREENS])
+def test_screen_opens_by_its_url(shared_app, path, link, title):
+    """A deep link lands on its page with the full sidebar, fast and without an error."""
+    seconds = shared_app.open(path, title=title)
+    shared_app.assert_no_exception()
+    assert nav_links(shared_app).all_inner_texts() == [s[1] for s in SCREENS]
+    assert seconds < BUDGET_SECONDS, f"/{path} took {seconds:.1f} s"
+    shared_app.snap(f"screen_{SCREENS.index((path, link, title)) + 1}_{link.lower()}")
+
+
+def test_every_screen_opens_from_the_sidebar(shared_app):
+    """Clicking through the sidebar reaches each page in turn, and back home."""
+    shared_app.open("", title="Backorder desk")
+    for _path, link, title in SCREENS[1:] + SCREENS[:1]:
+        started = time.perf_counter()
+        nav_links(shared_app).filter(has_text=link).first.click()
+        shared_app.see(shared_app.title, text=title)
+        seconds = time.perf_counter() - started
+        shared_app.assert_no_exception()
+        assert seconds < BUDGET_SECONDS, f"{link} took {seconds:.1f} s"
