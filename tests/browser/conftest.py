@@ -425,12 +425,18 @@ class Grid:
     def _poll(self, condition: str):
         """Wait until `condition` (JS over `grid`, what READ_GRID returns) is truthy, and
         return its value."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
         self.locator.hover()  # glide-data-grid fills its accessible table once live
-        return self.page.wait_for_function(
-            f"""(where) => {{
-              const grid = ({READ_GRID})(where);
-              return grid !== null && ({condition});
-            }}""", arg=self.where).json_value()
+        try:
+            return self.page.wait_for_function(
+                f"""(where) => {{
+                  const grid = ({READ_GRID})(where);
+                  return grid !== null && ({condition});
+                }}""", arg=self.where).json_value()
+        except PlaywrightTimeout:
+            shown = self.page.evaluate(READ_GRID, self.where)
+            raise AssertionError(f"grid never met `{condition}`; it shows {shown}") from None
 
     def rows(self, count: int) -> list[dict[str, str]]:
         """The visible rows as {column header: text}, once the grid holds `count` rows. The
