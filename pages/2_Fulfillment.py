@@ -67,8 +67,8 @@ run_ids = [int(r) for r in runs["run_id"]]
 shown = fulfil.shown_run()
 labels = {int(r.run_id): f"Run {r.run_id} · {r.at:%d %b %Y %H:%M} · {r.user or '—'}"
           for r in runs.itertuples()}
+fulfil.pick_default(shown if shown in run_ids else run_ids[0], run_ids)
 run_id = st.selectbox("Run", run_ids, key=fulfil.PICK_KEY, format_func=labels.get,
-                      index=run_ids.index(shown) if shown in run_ids else 0,
                       help="Open an earlier run again")
 summary = runs.loc[runs["run_id"] == run_id].iloc[0]
 

@@ -25,7 +25,14 @@ def group() -> list[str]:
 def show_run(run_id: int) -> None:
     """Open a run's results (the one just made, or an earlier one)."""
     st.session_state[RUN_KEY] = int(run_id)
-    st.session_state.pop(PICK_KEY, None)
+    st.session_state[PICK_KEY] = int(run_id)  # the picker must name the run it shows
+
+
+def pick_default(run_id: int, run_ids: list[int]) -> None:
+    """Drive the Run picker through its own state: a keyed selectbox ignores `index` once
+    it has a value, so a new run would otherwise show under the old run's label."""
+    if st.session_state.get(PICK_KEY) not in run_ids:
+        st.session_state[PICK_KEY] = int(run_id)
 
 
 def shown_run() -> int | None:

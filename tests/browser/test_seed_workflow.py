@@ -91,9 +91,6 @@ def test_run_free_frozen_stock_and_release_the_seed_backorder(app):
     app.assert_no_exception()
 
 
-@pytest.mark.xfail(strict=True, reason="pages/2_Fulfillment.py: after a run, the Run selectbox "
-                   "keeps showing the previously shown run's label while the metrics and "
-                   "alerts below are the new run's (keyed selectbox keeps its old value)")
 def test_results_name_the_run_just_made(app):
     """After Run Fulfillment, the Run picker must name the run whose numbers it shows."""
     app.open("Fulfillment", title="Run Fulfillment")
