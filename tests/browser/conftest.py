@@ -195,7 +195,7 @@ def start_server(db: Path, log: Path) -> Server:
     port = free_port()
     env = {**os.environ, "BACKORDER_DB": str(db), "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "python"), "-m", "streamlit", "run", "app.py",
+        [sys.executable, "-m", "streamlit", "run", "app.py",  # the venv running pytest
          "--server.headless", "true", "--server.port", str(port),
          "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
