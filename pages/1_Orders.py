@@ -61,7 +61,7 @@ top[0].markdown(f"**{total:,}** matching orders · page {page_no} of {pages}")
 
 bar = st.container()  # filled after the grid, so it acts on this run's ticks
 frame = data.orders(path, f, page_size, (page_no - 1) * page_size, sort)
-original = grid_frame(frame, orders.selected())
+original = grid_frame(frame, orders.shown_ticks())
 if frame.empty:
     st.info("No order matches these filters.", icon="🔎")
     edited = original

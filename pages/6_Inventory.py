@@ -23,7 +23,7 @@ skus = data.skus(path)
 wh = warehouse()
 
 receive_tab, adjust_tab, status_tab = st.tabs(["Receive", "Adjust", "Change status"])
-with receive_tab, st.form("inventory_receive_form"):
+with receive_tab, st.form("inventory_receive_form", clear_on_submit=True):
     sku = st.selectbox("SKU", skus, index=None, key="inv_recv_sku", placeholder="Pick a SKU")
     qty = st.number_input("Quantity received", min_value=1, step=1, key="inv_recv_qty")
     reason = st.text_input("Reference", key="inv_recv_reason", placeholder="e.g. PO 4711")
@@ -39,7 +39,7 @@ with receive_tab, st.form("inventory_receive_form"):
                         f"{len(receipt.released)} backorder(s)")
             st.rerun()
 
-with adjust_tab, st.form("inventory_adjust_form"):
+with adjust_tab, st.form("inventory_adjust_form", clear_on_submit=True):
     sku = st.selectbox("SKU", skus, index=None, key="inv_adj_sku", placeholder="Pick a SKU")
     status = st.selectbox("Stock status", STOCK_STATUSES, key="inv_adj_status")
     delta = st.number_input("Change (+ adds, − removes)", step=1, value=0, key="inv_adj_delta")
@@ -52,7 +52,7 @@ with adjust_tab, st.form("inventory_adjust_form"):
             after_write(f"Adjusted {sku} {status} by {int(delta):+d}")
             st.rerun()
 
-with status_tab, st.form("inventory_status_form"):
+with status_tab, st.form("inventory_status_form", clear_on_submit=True):
     sku = st.selectbox("SKU", skus, index=None, key="inv_st_sku", placeholder="Pick a SKU")
     qty = st.number_input("Quantity", min_value=1, step=1, key="inv_st_qty")
     cols = st.columns(2)

@@ -23,11 +23,22 @@ F = {  # widget keys of the filters
     "date_to": "orders_f_to", "releasable_only": "orders_f_releasable",
     "search": "orders_f_search",
 }
+SHOWN_TICKS_KEY = "orders_grid_shown_ticks"
 SELECT_ALL_CAP = 50_000  # a selection larger than this is refused rather than held in a session
 
 
 def selected() -> list[str]:
     return list(st.session_state.get(SELECTED_KEY, []))
+
+
+def shown_ticks() -> list[str]:
+    """The ticks the grid is built with, fixed while the grid keeps its widget state.
+    Rebuilding it from the live selection after each tick would hand the browser new data,
+    which drops the grid's edits and reruns: a button clicked just then would be lost.
+    Every path that clears the grid's state (new view, page, write) takes a fresh copy."""
+    if GRID_KEY not in st.session_state or SHOWN_TICKS_KEY not in st.session_state:
+        st.session_state[SHOWN_TICKS_KEY] = selected()
+    return list(st.session_state[SHOWN_TICKS_KEY])
 
 
 def set_selected(order_nos: list[str]) -> None:
