@@ -220,6 +220,13 @@ def alerts(cur: duckdb.DuckDBPyConnection, run_id: int) -> pd.DataFrame:
     return read_alerts(cur, int(run_id))
 
 
+def alert_counts(cur: duckdb.DuckDBPyConnection, run_id: int) -> pd.DataFrame:
+    """Alerts of a run counted by severity and kind, without fetching them all."""
+    return cur.execute("""
+        SELECT severity, kind, count(*) AS alerts FROM alerts WHERE run_id = ?
+        GROUP BY severity, kind""", [int(run_id)]).df()
+
+
 def runs(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return cur.execute("""
         SELECT r.*,

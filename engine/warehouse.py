@@ -201,10 +201,11 @@ class Warehouse:
         last_run = None
         if not runs.empty:
             row = runs.iloc[0]
-            alerts = self.alerts(int(row["run_id"]))
+            with self.db.read() as cur:
+                counts = reads.alert_counts(cur, int(row["run_id"]))
             last_run = {"run_id": int(row["run_id"]), "at": row["at"],
-                        "by_severity": alerts["severity"].value_counts().to_dict(),
-                        "by_kind": alerts["kind"].value_counts().to_dict()}
+                        "by_severity": counts.groupby("severity")["alerts"].sum().to_dict(),
+                        "by_kind": counts.groupby("kind")["alerts"].sum().to_dict()}
         return {"backorders": totals, "releasable": releasable,
                 "last_run": last_run, "items_short_not_allowed": int(short_not_allowed)}
 
