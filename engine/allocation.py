@@ -32,9 +32,18 @@ Progress = Callable[[float, str], None]
 
 @dataclass
 class RunResult:
+    """`alerts` is read when first asked for: a large run has millions of them, and a
+    screen that pages them in DuckDB never needs the whole frame."""
     run_id: int
-    alerts: pd.DataFrame
     summary: dict[str, int] = field(default_factory=dict)
+    _read_alerts: Callable[[], pd.DataFrame] | None = field(default=None, repr=False)
+    _alerts: pd.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def alerts(self) -> pd.DataFrame:
+        if self._alerts is None and self._read_alerts is not None:
+            self._alerts = self._read_alerts()
+        return self._alerts if self._alerts is not None else pd.DataFrame()
 
 
 def _stage_lines(cur: duckdb.DuckDBPyConnection) -> None:
@@ -289,9 +298,13 @@ def run_fulfillment(db: Database, order_nos: Iterable[str] | str, user: str | No
         _write(cur, run_id, at, user, backorder_grouping)
     report(1.0, "Done")
     with db.read() as cur:
-        alerts = read_alerts(cur, run_id)
         summary = run_summary(cur, run_id)
-    return RunResult(run_id=run_id, alerts=alerts, summary=summary)
+
+    def load_alerts() -> pd.DataFrame:
+        with db.read() as cur:
+            return read_alerts(cur, run_id)
+
+    return RunResult(run_id=run_id, summary=summary, _read_alerts=load_alerts)
 
 
 ALERT_COLUMNS = "run_id, order_no, sku, severity, kind, qty, new_order_no, message"
