@@ -8,6 +8,8 @@ from datetime import date, datetime
 import duckdb
 import pandas as pd
 
+from .where import Where
+
 AGE_BUCKETS = ["0–2 days", "3–7 days", "8–14 days", "15–30 days", "over 30 days"]
 
 
@@ -23,23 +25,17 @@ class BackorderFilter:
 
 def _where(f: BackorderFilter, alias: str = "o") -> tuple[str, list]:
     """Backorders (suffix > 0) matching the filter; dates are creation dates."""
-    clauses, params = [f"{alias}.suffix > 0"], []
-    if f.date_from:
-        clauses.append(f"CAST({alias}.created_at AS DATE) >= ?")
-        params.append(f.date_from)
-    if f.date_to:
-        clauses.append(f"CAST({alias}.created_at AS DATE) <= ?")
-        params.append(f.date_to)
-    if f.sku:
-        clauses.append(f"{alias}.order_no IN (SELECT order_no FROM order_lines WHERE sku = ?)")
-        params.append(f.sku.strip())
-    if f.priorities:
-        clauses.append(f"{alias}.priority IN (SELECT unnest(?::INTEGER[]))")
-        params.append([int(p) for p in f.priorities])
-    if f.customer:
-        clauses.append(f"{alias}.customer ILIKE '%' || ? || '%'")
-        params.append(f.customer.strip())
-    return " AND ".join(clauses), params
+    where = (
+        Where(f"{alias}.suffix > 0")
+        .when(f.date_from, f"CAST({alias}.created_at AS DATE) >= ?", f.date_from)
+        .when(f.date_to, f"CAST({alias}.created_at AS DATE) <= ?", f.date_to)
+        .when(f.sku, f"{alias}.order_no IN (SELECT order_no FROM order_lines WHERE sku = ?)",
+              (f.sku or "").strip())
+        .when(f.priorities, f"{alias}.priority IN (SELECT unnest(?::INTEGER[]))",
+              [int(p) for p in f.priorities or []])
+        .when(f.customer, f"{alias}.customer ILIKE '%' || ? || '%'", (f.customer or "").strip())
+    )
+    return where.sql, where.params
 
 
 def volume_over_time(cur: duckdb.DuckDBPyConnection, f: BackorderFilter) -> pd.DataFrame:
@@ -109,28 +105,21 @@ def top_skus(cur: duckdb.DuckDBPyConnection, f: BackorderFilter, limit: int = 10
 def fill_rate_by_run(cur: duckdb.DuckDBPyConnection, f: BackorderFilter) -> pd.DataFrame:
     """First-time fill rates per run (line, unit, order) and the backorder rate, over the
     run's lines that match the filter (dates are run dates)."""
-    clauses, params = ["TRUE"], []
-    if f.date_from:
-        clauses.append('CAST(r."at" AS DATE) >= ?')
-        params.append(f.date_from)
-    if f.date_to:
-        clauses.append('CAST(r."at" AS DATE) <= ?')
-        params.append(f.date_to)
-    if f.sku:
-        clauses.append("l.sku = ?")
-        params.append(f.sku.strip())
-    if f.priorities:
-        clauses.append("o.priority IN (SELECT unnest(?::INTEGER[]))")
-        params.append([int(p) for p in f.priorities])
-    if f.customer:
-        clauses.append("o.customer ILIKE '%' || ? || '%'")
-        params.append(f.customer.strip())
+    where = (
+        Where()
+        .when(f.date_from, 'CAST(r."at" AS DATE) >= ?', f.date_from)
+        .when(f.date_to, 'CAST(r."at" AS DATE) <= ?', f.date_to)
+        .when(f.sku, "l.sku = ?", (f.sku or "").strip())
+        .when(f.priorities, "o.priority IN (SELECT unnest(?::INTEGER[]))",
+              [int(p) for p in f.priorities or []])
+        .when(f.customer, "o.customer ILIKE '%' || ? || '%'", (f.customer or "").strip())
+    )
     return cur.execute(f"""
         WITH lines AS (
             SELECT x.*, l.order_no, r."at"
             FROM run_line_results x JOIN runs r USING (run_id)
             JOIN order_lines l ON l.rowid = x.line_rowid JOIN orders o USING (order_no)
-            WHERE {" AND ".join(clauses)}),
+            WHERE {where.sql}),
         per_order AS (
             SELECT run_id, order_no, bool_and(allocated = requested) AS complete,
                    sum(backordered) > 0 AS backordered
@@ -151,4 +140,4 @@ def fill_rate_by_run(cur: duckdb.DuckDBPyConnection, f: BackorderFilter) -> pd.D
                units_allocated / nullif(units_requested, 0) AS unit_fill_rate,
                orders_complete / orders_run AS order_fill_rate,
                orders_backordered / orders_run AS backorder_rate
-        FROM per_run JOIN orders_per_run USING (run_id) ORDER BY run_id""", params).df()
+        FROM per_run JOIN orders_per_run USING (run_id) ORDER BY run_id""", where.params).df()

@@ -10,6 +10,7 @@ import pandas as pd
 
 from .allocation import read_alerts
 from .schema import STOCK_STATUSES
+from .where import Where
 
 ORDER_SORTS = {
     "rank": "priority, order_date, root_no, suffix",
@@ -35,38 +36,27 @@ class OrderFilter:
 
 def _order_where(cur: duckdb.DuckDBPyConnection, f: OrderFilter,
                  releasable: list[str] | None) -> tuple[str, list]:
-    clauses, params = ["TRUE"], []
-    if f.statuses:
-        clauses.append("status IN (SELECT unnest(?::VARCHAR[]))")
-        params.append(list(f.statuses))
-    if f.ship_codes:
-        clauses.append("coalesce(ship_code, '') IN (SELECT unnest(?::VARCHAR[]))")
-        params.append(["" if c is None else c for c in f.ship_codes])
-    if f.priorities:
-        clauses.append("priority IN (SELECT unnest(?::INTEGER[]))")
-        params.append([int(p) for p in f.priorities])
-    if f.sku:
-        clauses.append("order_no IN (SELECT order_no FROM order_lines WHERE sku = ?)")
-        params.append(f.sku.strip())
-    if f.date_from:
-        clauses.append("order_date >= ?")
-        params.append(f.date_from)
-    if f.date_to:
-        clauses.append("order_date <= ?")
-        params.append(f.date_to)
-    if f.search and f.search.strip():
-        text = f.search.strip()
-        clauses.append("(order_no = ? OR starts_with(order_no, ? || '.') "
-                       "OR customer ILIKE '%' || ? || '%' "
-                       "OR order_no IN (SELECT order_no FROM order_lines WHERE sku ILIKE ?))")
-        params += [text, text, text, text]
-    if f.order_nos is not None:
-        clauses.append("order_no IN (SELECT unnest(?::VARCHAR[]))")
-        params.append([str(n) for n in f.order_nos])
-    if releasable is not None:
-        clauses.append("order_no IN (SELECT unnest(?::VARCHAR[]))")
-        params.append(releasable)
-    return " AND ".join(clauses), params
+    text = f.search.strip() if f.search else ""
+    where = (
+        Where()
+        .when(f.statuses, "status IN (SELECT unnest(?::VARCHAR[]))", list(f.statuses or []))
+        .when(f.ship_codes, "coalesce(ship_code, '') IN (SELECT unnest(?::VARCHAR[]))",
+              ["" if c is None else c for c in f.ship_codes or []])
+        .when(f.priorities, "priority IN (SELECT unnest(?::INTEGER[]))",
+              [int(p) for p in f.priorities or []])
+        .when(f.sku, "order_no IN (SELECT order_no FROM order_lines WHERE sku = ?)",
+              (f.sku or "").strip())
+        .when(f.date_from, "order_date >= ?", f.date_from)
+        .when(f.date_to, "order_date <= ?", f.date_to)
+        .when(text, "(order_no = ? OR starts_with(order_no, ? || '.') "
+                    "OR customer ILIKE '%' || ? || '%' "
+                    "OR order_no IN (SELECT order_no FROM order_lines WHERE sku ILIKE ?))",
+              text, text, text, text)
+        .when(f.order_nos is not None, "order_no IN (SELECT unnest(?::VARCHAR[]))",
+              [str(n) for n in f.order_nos or []])
+        .when(releasable is not None, "order_no IN (SELECT unnest(?::VARCHAR[]))", releasable)
+    )
+    return where.sql, where.params
 
 
 def count_orders(cur: duckdb.DuckDBPyConnection, f: OrderFilter,
@@ -131,18 +121,16 @@ def order_history(cur: duckdb.DuckDBPyConnection, order_no: str) -> pd.DataFrame
 
 def _items_where(backorder_allowed: bool | None, has_backorders: bool,
                  shorted_not_allowed: bool, search: str | None) -> tuple[str, list]:
-    clauses, params = ["TRUE"], []
-    if backorder_allowed is not None:
-        clauses.append("backorder = ?")
-        params.append(bool(backorder_allowed))
-    if has_backorders:
-        clauses.append("units_waiting > 0")
-    if shorted_not_allowed:
-        clauses.append("NOT backorder AND units_shorted > 0")
-    if search and search.strip():
-        clauses.append("(sku ILIKE '%' || ? || '%' OR description ILIKE '%' || ? || '%')")
-        params += [search.strip(), search.strip()]
-    return " AND ".join(clauses), params
+    text = search.strip() if search else ""
+    where = (
+        Where()
+        .when(backorder_allowed is not None, "backorder = ?", bool(backorder_allowed))
+        .when(has_backorders, "units_waiting > 0")
+        .when(shorted_not_allowed, "NOT backorder AND units_shorted > 0")
+        .when(text, "(sku ILIKE '%' || ? || '%' OR description ILIKE '%' || ? || '%')",
+              text, text)
+    )
+    return where.sql, where.params
 
 
 def _items_wide_sql() -> str:
