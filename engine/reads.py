@@ -13,6 +13,8 @@ from .schema import STOCK_STATUSES
 from .where import Where
 
 ORDER_SORTS = {
+    # Open work first (On Order, Back Order, ...), each in rank of service; closed orders last.
+    "open_first": "status IN ('Shipped', 'Cancelled'), priority, order_date, root_no, suffix",
     "rank": "priority, order_date, root_no, suffix",
     "order_no": "root_no, suffix",
     "newest": "order_date DESC, root_no DESC, suffix DESC",
@@ -69,7 +71,7 @@ def list_order_nos(cur: duckdb.DuckDBPyConnection, f: OrderFilter, limit: int | 
                    sort: str, releasable: list[str] | None = None) -> list[str]:
     """Only the numbers, in grid order: "select all matching" needs no line totals."""
     where, params = _order_where(cur, f, releasable)
-    order_by = ORDER_SORTS.get(sort, ORDER_SORTS["rank"])
+    order_by = ORDER_SORTS.get(sort, ORDER_SORTS["open_first"])
     page = f"LIMIT {int(limit)}" if limit is not None else ""
     frame = cur.execute(f"SELECT order_no FROM orders WHERE {where} ORDER BY {order_by} {page}",
                         params).fetchnumpy()
@@ -78,8 +80,9 @@ def list_order_nos(cur: duckdb.DuckDBPyConnection, f: OrderFilter, limit: int | 
 
 def list_orders(cur: duckdb.DuckDBPyConnection, f: OrderFilter, limit: int | None,
                 offset: int, sort: str, releasable: list[str] | None = None) -> pd.DataFrame:
+    """One page of orders with their line totals; `sort` is a key of ORDER_SORTS."""
     where, params = _order_where(cur, f, releasable)
-    order_by = ORDER_SORTS.get(sort, ORDER_SORTS["rank"])
+    order_by = ORDER_SORTS.get(sort, ORDER_SORTS["open_first"])
     page = f"LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
     return cur.execute(f"""
         WITH page AS (
@@ -98,7 +101,7 @@ def list_orders(cur: duckdb.DuckDBPyConnection, f: OrderFilter, limit: int | Non
                coalesce(t.units_shorted, 0) AS units_shorted, t.skus,
                p.created_at, p.released_at
         FROM page p LEFT JOIN line_totals t USING (order_no)
-        ORDER BY {", ".join("p." + c.strip() for c in order_by.split(","))}""", params).df()
+        ORDER BY {order_by}""", params).df()
 
 
 def order_lines(cur: duckdb.DuckDBPyConnection, order_no: str) -> pd.DataFrame:

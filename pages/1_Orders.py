@@ -45,7 +45,8 @@ with st.sidebar:
 f = orders.current_filter()
 top = st.columns([3, 2, 1, 1], vertical_alignment="bottom")
 sort = top[1].selectbox("Sort", list(ORDER_SORTS), key="orders_sort",
-                        format_func=lambda s: {"rank": "Rank (priority, date, number)",
+                        format_func=lambda s: {"open_first": "Open orders first, by rank",
+                                               "rank": "Rank (priority, date, number)",
                                                "order_no": "Order number",
                                                "newest": "Newest first",
                                                "oldest": "Oldest first"}.get(s, s))

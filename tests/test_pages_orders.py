@@ -20,7 +20,9 @@ def test_renders_one_page_of_demo_orders(demo_db):
     assert len(frame) == 25
     assert frame.columns[0] == "Select"
     assert frame.index.name == "order_no"
-    assert list(frame.index) == wh.orders(limit=25)["order_no"].tolist()
+    assert list(frame.index) == wh.orders(limit=25, sort="open_first")["order_no"].tolist()
+    shown = wh.orders(OrderFilter(order_nos=list(frame.index)))
+    assert not shown["status"].isin(["Shipped", "Cancelled"]).any()  # open work first
     assert f"**{wh.count_orders():,}** matching orders" in at.markdown[0].value
 
 
