@@ -41,7 +41,9 @@ page_no = int(st.number_input("Page", min_value=1, max_value=pages, step=1, key=
 st.markdown(f"**{total:,}** items · page {page_no} of {pages}")
 frame = data.items(path, *filters, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)
 
-original = frame.set_index("sku", drop=False)
+# The one editable column comes first, like Select on Orders: one click on its checkbox.
+original = frame.set_index("sku", drop=False)[
+    ["backorder", *[c for c in frame.columns if c != "backorder"]]]
 edited = st.data_editor(
     original, key=GRID_KEY, hide_index=True, row_height=35, num_rows="fixed",
     disabled=[c for c in original.columns if c != "backorder"],
@@ -49,7 +51,8 @@ edited = st.data_editor(
     column_config={
         "sku": st.column_config.TextColumn("SKU", pinned=True),
         "description": "Description",
-        "backorder": st.column_config.CheckboxColumn("Backorder allowed",
+        "backorder": st.column_config.CheckboxColumn("Backorder allowed", width="small",
+                                                     pinned=True,
                                                      help="Editable; saved with an audit row"),
         "unit_price": st.column_config.NumberColumn("Unit price", format="%.2f"),
         "available": "Available", "reserved": "Reserved", "free": "Free",

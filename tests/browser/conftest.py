@@ -458,25 +458,10 @@ class Grid:
         assert box is not None, "the grid is not on screen"
         return box["x"] + x_offset, box["y"] + row * ROW_HEIGHT + ROW_HEIGHT / 2
 
-    def press(self, row: int, column: str, key: str) -> None:
-        """Put the cursor on a cell with the keyboard, as a user does, and press `key` there
-        (Space toggles a checkbox cell). Starts from the first column of `row`."""
-        headers = self._poll("grid.rows.length > 0 && grid.headers")
-        x, y = self.point(row, x_offset=12)
-        self.page.mouse.click(x, y)
-        for _ in range(headers.index(column)):
-            self.page.keyboard.press("ArrowRight")
-        self.page.keyboard.press(key)
-
     def tick(self, row: int = 1) -> None:
-        """Click the Select checkbox (the first, pinned column) of a data row; 1 is the top.
-        Follow with `see` of what the tick changes.
-
-        Known hazard in the Orders page (not in this driver): the run after a tick rebuilds
-        the grid's data with Select=True for the selection (ui/grid.py grid_frame), so the
-        browser drops the grid's edits and asks for one more rerun, which can cancel a run
-        that a button click started. On a loaded machine the click after a tick is then
-        lost now and then."""
+        """Click the checkbox of the first, pinned column (Select on Orders, Backorder
+        allowed on Items) of a data row; 1 is the top.
+        Follow with `see` of what the tick changes."""
         x, y = self.point(row, x_offset=38)
         self.page.mouse.click(x, y)
 
