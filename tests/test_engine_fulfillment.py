@@ -196,3 +196,14 @@ def test_items_are_paged_and_counted_in_the_engine(wh):
     assert wh.count_items() == 5
     assert wh.items(limit=2, offset=2)["sku"].tolist() == ["C", "D"]
     assert wh.order_nos() == []
+
+
+def test_per_order_backorders_of_one_root_are_numbered_in_rank_order(wh):
+    build(wh, {"A": True, "B": True}, [], [
+        {"order_no": "140.001", "priority": 1}, {"order_no": "140", "priority": 2}],
+          [("140", 1, "A", 1), ("140", 2, "B", 1), ("140.001", 1, "A", 2)])
+    result = wh.run_fulfillment(["140", "140.001"], backorder_grouping="per_order")
+    made = result.alerts.loc[result.alerts["kind"] == "backordered"]
+    assert sorted(set(zip(made["order_no"], made["new_order_no"], strict=True))) == [
+        ("140", "140.003"), ("140.001", "140.002")]
+    assert lines_of(wh, "140.003")["sku"].tolist() == ["A", "B"]
