@@ -216,7 +216,12 @@ def releasable_now(db: Database, include_blocked: bool = False) -> pd.DataFrame:
             SELECT order_no, row_number() OVER (ORDER BY priority, order_date, root_no, suffix)
                        AS request_pos
             FROM orders WHERE status = 'Back Order'""")
-        decided = _plan_loaded(cur)
+        if include_blocked:
+            decided = _plan_loaded(cur)
+        else:  # only the sequential pass's "ok" orders: no reasons for the blocked ones
+            _candidate_errors(cur)
+            decided = _decide(*_fetch_needs(cur))
+            decided = decided.loc[decided["outcome"] == "ok"]
         cur.register("_decided", decided.astype("string"))
         frame = cur.execute("""
             SELECT o.order_no, o.parent_order_no, o.order_date, o.priority, o.customer,
