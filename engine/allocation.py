@@ -311,13 +311,16 @@ ALERT_COLUMNS = "run_id, order_no, sku, severity, kind, qty, new_order_no, messa
 SEVERITY_ORDER = "CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END"
 
 
-def read_alerts(cur: duckdb.DuckDBPyConnection, run_id: int) -> pd.DataFrame:
+def read_alerts(cur: duckdb.DuckDBPyConnection, run_id: int, limit: int | None = None,
+                offset: int = 0) -> pd.DataFrame:
+    """Errors first, then warnings, then the rest; by order number as numbers."""
+    page = f"LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
     return cur.execute(f"""
         SELECT {ALERT_COLUMNS} FROM alerts WHERE run_id = ?
         ORDER BY {SEVERITY_ORDER},
                  TRY_CAST(split_part(order_no, '.', 1) AS BIGINT),
                  coalesce(TRY_CAST(nullif(split_part(order_no, '.', 2), '') AS INTEGER), 0),
-                 new_order_no, sku""", [run_id]).df()
+                 new_order_no, sku {page}""", [run_id]).df()
 
 
 def run_summary(cur: duckdb.DuckDBPyConnection, run_id: int) -> dict[str, int]:

@@ -207,8 +207,9 @@ def ledger(cur: duckdb.DuckDBPyConnection, limit: int = 200, sku: str | None = N
         ORDER BY entry_id DESC LIMIT ?""", [sku, sku, int(limit)]).df()
 
 
-def alerts(cur: duckdb.DuckDBPyConnection, run_id: int) -> pd.DataFrame:
-    return read_alerts(cur, int(run_id))
+def alerts(cur: duckdb.DuckDBPyConnection, run_id: int, limit: int | None = None,
+           offset: int = 0) -> pd.DataFrame:
+    return read_alerts(cur, int(run_id), limit, offset)
 
 
 def alert_counts(cur: duckdb.DuckDBPyConnection, run_id: int) -> pd.DataFrame:

@@ -172,9 +172,14 @@ class Warehouse:
         with self.db.read() as cur:
             return reads.ledger(cur, limit, sku)
 
-    def alerts(self, run_id: int) -> pd.DataFrame:
+    def alerts(self, run_id: int, limit: int | None = None, offset: int = 0) -> pd.DataFrame:
         with self.db.read() as cur:
-            return reads.alerts(cur, run_id)
+            return reads.alerts(cur, run_id, limit, offset)
+
+    def alert_counts(self, run_id: int) -> pd.DataFrame:
+        """A run's alerts counted by severity and kind."""
+        with self.db.read() as cur:
+            return reads.alert_counts(cur, run_id)
 
     def runs(self) -> pd.DataFrame:
         with self.db.read() as cur:
@@ -201,8 +206,7 @@ class Warehouse:
         last_run = None
         if not runs.empty:
             row = runs.iloc[0]
-            with self.db.read() as cur:
-                counts = reads.alert_counts(cur, int(row["run_id"]))
+            counts = self.alert_counts(int(row["run_id"]))
             last_run = {"run_id": int(row["run_id"]), "at": row["at"],
                         "by_severity": counts.groupby("severity")["alerts"].sum().to_dict(),
                         "by_kind": counts.groupby("kind")["alerts"].sum().to_dict()}

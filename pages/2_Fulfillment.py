@@ -3,6 +3,8 @@ then read the run's summary and alerts; earlier runs can be opened again."""
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
 from engine import BACKORDER_GROUPINGS, OrderFilter
@@ -13,6 +15,7 @@ from ui.state import after_write, attempt, user, warehouse
 
 GROUPING_LABELS = {"per_line": "One backorder per short line (140.001, 140.002, …)",
                    "per_order": "One backorder per order, holding all its short lines"}
+ALERTS_PER_PAGE = 500
 SOURCES = ("Selected orders", "On Order orders matching a filter")
 
 path = page("Run Fulfillment", "🚚", "Allocate Available stock to a group of On Order orders. "
@@ -84,11 +87,19 @@ with st.container(horizontal=True):
 st.caption(f"{summary['orders_requested']:,} orders requested · grouping "
            f"{summary['backorder_grouping']}")
 
-alerts = data.alerts(path, run_id)
-st.subheader(f"Alerts ({len(alerts)})")
-if alerts.empty:
+total = data.alert_count(path, run_id)
+st.subheader(f"Alerts ({total:,})")
+if not total:
     st.success("This run raised no alerts: every line was filled.", icon="✅")
     st.stop()
+pages = max(math.ceil(total / ALERTS_PER_PAGE), 1)
+page_no = 1
+if pages > 1:  # a large run has millions of alerts: they are paged in DuckDB
+    st.session_state["fulfil_alerts_page"] = min(
+        st.session_state.get("fulfil_alerts_page", 1), pages)
+    page_no = int(st.number_input(f"Page of {pages:,}", min_value=1, max_value=pages, step=1,
+                                  key="fulfil_alerts_page"))
+alerts = data.alerts(path, run_id, ALERTS_PER_PAGE, (page_no - 1) * ALERTS_PER_PAGE)
 table = as_badges(alerts, "severity")
 table["new_order_link"] = [f"Orders?order={n}" if isinstance(n, str) and n else None
                            for n in alerts["new_order_no"]]
@@ -110,6 +121,7 @@ if new_orders:
     target = cols[0].selectbox("New backorder", new_orders, key="fulfil_open_no")
     if cols[1].button("Open order", key="fulfil_open"):
         st.switch_page(PAGES["orders"], query_params={"order": target})
-cols[2].download_button("Download alerts (CSV)", alerts.to_csv(index=False),
+cols[2].download_button("Download alerts (CSV)" if pages == 1
+                        else "Download this page of alerts (CSV)", alerts.to_csv(index=False),
                         file_name=f"run_{run_id}_alerts.csv", mime="text/csv",
                         key="fulfil_alerts_csv", on_click="ignore")

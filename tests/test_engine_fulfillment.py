@@ -207,3 +207,14 @@ def test_per_order_backorders_of_one_root_are_numbered_in_rank_order(wh):
     assert sorted(set(zip(made["order_no"], made["new_order_no"], strict=True))) == [
         ("140", "140.003"), ("140.001", "140.002")]
     assert lines_of(wh, "140.003")["sku"].tolist() == ["A", "B"]
+
+
+def test_alerts_are_paged_and_counted_in_the_engine(wh):
+    build(wh, {"A": True}, [], [{"order_no": str(n)} for n in range(1, 8)],
+          [(str(n), 1, "A", 1) for n in range(1, 8)])
+    run_id = wh.run_fulfillment([str(n) for n in range(1, 8)] + ["404"]).run_id
+    everything = wh.alerts(run_id)
+    assert int(wh.alert_counts(run_id)["alerts"].sum()) == len(everything) == 8
+    assert everything.iloc[0]["kind"] == "not_found"  # errors first
+    page = wh.alerts(run_id, limit=3, offset=3)
+    assert page["new_order_no"].tolist() == everything["new_order_no"].iloc[3:6].tolist()

@@ -64,8 +64,13 @@ def runs(path: str) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def alerts(path: str, run_id: int) -> pd.DataFrame:
-    return _open(path).alerts(run_id)
+def alerts(path: str, run_id: int, limit: int | None = None, offset: int = 0) -> pd.DataFrame:
+    return _open(path).alerts(run_id, limit, offset)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def alert_count(path: str, run_id: int) -> int:
+    return int(_open(path).alert_counts(run_id)["alerts"].sum())
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
