@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .allocation import BACKORDER_GROUPINGS, RunResult
 from .analytics import AGE_BUCKETS, BackorderFilter
-from .errors import BackorderError, InventoryError, OrderStateError, ValidationError
+from .errors import BackorderError, InventoryError, ValidationError
 from .inventory import OrderActionResult, ReceiptResult
 from .reads import ORDER_SORTS, OrderFilter
 from .release import ReleaseResult
@@ -23,6 +23,6 @@ def open(path: str = ":memory:") -> Warehouse:  # noqa: A001 - the public name i
 __all__ = [
     "AGE_BUCKETS", "BACKORDER_GROUPINGS", "ORDER_SORTS", "ORDER_STATUSES", "STOCK_STATUSES",
     "BackorderError", "BackorderFilter", "InventoryError", "OrderActionResult", "OrderFilter",
-    "OrderStateError", "ReceiptResult", "ReleaseResult", "RunResult", "ValidationError",
+    "ReceiptResult", "ReleaseResult", "RunResult", "ValidationError",
     "Warehouse", "open",
 ]

@@ -18,7 +18,7 @@ from . import audit
 from .db import Database
 from .errors import ValidationError
 from .frames import load_order_nos
-from .orderno import backorder_no_sql
+from .orderno import ROOT_SQL, SUFFIX_SQL, backorder_no_sql, rank_sql
 from .schema import (
     SHIP_CODE_BACKORDER,
     SHIP_CODE_FULLY_BACKORDERED,
@@ -53,12 +53,11 @@ def _stage_lines(cur: duckdb.DuckDBPyConnection) -> None:
         CREATE OR REPLACE TEMP TABLE run_orders AS
         SELECT r.order_no, r.request_pos, o.status
         FROM run_request r LEFT JOIN orders o USING (order_no)""")
-    cur.execute("""
+    cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE run_ranked AS
         SELECT o.order_no, o.rowid AS order_rowid, o.ship_complete, o.ship_code, o.root_no,
                o.order_date, o.priority, o.customer,
-               row_number() OVER (ORDER BY o.priority, o.order_date, o.root_no, o.suffix,
-                                           o.order_no) AS order_rank
+               row_number() OVER (ORDER BY {rank_sql("o")}, o.order_no) AS order_rank
         FROM orders o SEMI JOIN run_request r ON r.order_no = o.order_no
         WHERE o.status = 'On Order'""")
     cur.execute("""
@@ -318,8 +317,7 @@ def read_alerts(cur: duckdb.DuckDBPyConnection, run_id: int, limit: int | None =
     return cur.execute(f"""
         SELECT {ALERT_COLUMNS} FROM alerts WHERE run_id = ?
         ORDER BY {SEVERITY_ORDER},
-                 TRY_CAST(split_part(order_no, '.', 1) AS BIGINT),
-                 coalesce(TRY_CAST(nullif(split_part(order_no, '.', 2), '') AS INTEGER), 0),
+                 {ROOT_SQL}, {SUFFIX_SQL},
                  new_order_no, sku {page}""", [run_id]).df()
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 
 from . import audit
 from .db import Database
+from .schema import sql_list
 from .validation import Column, first_violation, stage
 
 EDITABLE_STATUSES = ("Pending", "On Order", "Back Order")
@@ -40,7 +41,7 @@ def edit_orders(db: Database, changes: pd.DataFrame | Mapping[str, Mapping[str, 
         first_violation(cur, "changes", "order_no", f"""
             SELECT e.row_no, e.order_no || ' (' || o.status || ')'
             FROM order_edits e JOIN orders o USING (order_no)
-            WHERE o.status NOT IN ({", ".join(f"'{s}'" for s in EDITABLE_STATUSES)})""",
+            WHERE o.status NOT IN ({sql_list(EDITABLE_STATUSES)})""",
                         "is already processed and can no longer be edited")
         first_violation(cur, "changes", "priority", """
             SELECT row_no, priority FROM order_edits WHERE priority NOT BETWEEN 1 AND 5""",

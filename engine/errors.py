@@ -20,7 +20,3 @@ class ValidationError(BackorderError):
 
 class InventoryError(BackorderError):
     """An inventory event that would break a stock rule (e.g. Available below reserved)."""
-
-
-class OrderStateError(BackorderError):
-    """An order is not in a state that allows the requested change."""

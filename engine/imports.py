@@ -8,7 +8,7 @@ import pandas as pd
 from . import audit
 from .db import Database
 from .orderno import ORDER_NO_PATTERN, ROOT_SQL, SUFFIX_SQL
-from .schema import ORDER_STATUSES, SHIP_CODE_BACKORDER, STOCK_STATUSES
+from .schema import ORDER_STATUSES, SHIP_CODE_BACKORDER, STOCK_STATUSES, sql_list
 from .validation import Column, first_violation, stage
 
 ITEM_COLUMNS = [
@@ -42,10 +42,6 @@ LINE_COLUMNS = [
     Column("shorted_qty", "whole", required=False, nullable=True),
     Column("backorder_qty", "whole", required=False, nullable=True),
 ]
-
-
-def _in_list(values: tuple[str, ...]) -> str:
-    return ", ".join(f"'{v}'" for v in values)
 
 
 def _duplicates(cur, frame: str, table: str, keys: list[str], column: str) -> None:
@@ -97,7 +93,7 @@ def import_inventory(db: Database, df: pd.DataFrame, user: str | None = None) ->
         _unknown_sku(cur, "inventory", "import_stock")
         first_violation(cur, "inventory", "status", f"""
             SELECT row_no, status FROM import_stock
-            WHERE status NOT IN ({_in_list(STOCK_STATUSES)})""",
+            WHERE status NOT IN ({sql_list(STOCK_STATUSES)})""",
                         f"is not a stock status ({', '.join(STOCK_STATUSES)})")
         first_violation(cur, "inventory", "qty", """
             SELECT row_no, qty FROM import_stock WHERE qty <= 0""",
@@ -125,7 +121,7 @@ def _check_orders(cur: duckdb.DuckDBPyConnection) -> None:
         WHERE order_no IN (SELECT order_no FROM orders)""", "already exists")
     first_violation(cur, "orders", "status", f"""
         SELECT row_no, status FROM import_orders
-        WHERE status NOT IN ({_in_list(ORDER_STATUSES)})""",
+        WHERE status NOT IN ({sql_list(ORDER_STATUSES)})""",
                     f"is not an order status ({', '.join(ORDER_STATUSES)})")
     first_violation(cur, "orders", "priority", """
         SELECT row_no, priority FROM import_orders WHERE priority NOT BETWEEN 1 AND 5""",

@@ -5,10 +5,14 @@ from __future__ import annotations
 ORDER_NO_PATTERN = r"^[0-9]+(\.[0-9]{3,})?$"
 
 # SQL expressions over a VARCHAR column named order_no.
-ROOT_SQL = "CAST(split_part(order_no, '.', 1) AS BIGINT)"
+ROOT_SQL = "TRY_CAST(split_part(order_no, '.', 1) AS BIGINT)"
 SUFFIX_SQL = "coalesce(TRY_CAST(nullif(split_part(order_no, '.', 2), '') AS INTEGER), 0)"
-# Rank of service: priority, then order date, then number as numbers (root, suffix).
-RANK_SQL = "priority, order_date, root_no, suffix"
+
+
+def rank_sql(alias: str = "") -> str:
+    """Rank of service over `orders` columns: priority, order date, number as numbers."""
+    prefix = f"{alias}." if alias else ""
+    return ", ".join(prefix + c for c in ("priority", "order_date", "root_no", "suffix"))
 
 
 def backorder_no_sql(root: str, seq: str) -> str:

@@ -9,13 +9,14 @@ import duckdb
 import pandas as pd
 
 from .allocation import read_alerts
+from .orderno import rank_sql
 from .schema import STOCK_STATUSES
 from .where import Where
 
 ORDER_SORTS = {
     # Open work first (On Order, Back Order, ...), each in rank of service; closed orders last.
-    "open_first": "status IN ('Shipped', 'Cancelled'), priority, order_date, root_no, suffix",
-    "rank": "priority, order_date, root_no, suffix",
+    "open_first": f"status IN ('Shipped', 'Cancelled'), {rank_sql()}",
+    "rank": rank_sql(),
     "order_no": "root_no, suffix",
     "newest": "order_date DESC, root_no DESC, suffix DESC",
     "oldest": "order_date, root_no, suffix",

@@ -17,6 +17,7 @@ import pandas as pd
 from . import audit
 from .db import Database
 from .frames import load_order_nos
+from .orderno import rank_sql
 from .schema import SHIP_CODE_READY, STOCK_STATUSES, free_stock_sql
 
 PLAN_COLUMNS = ["order_no", "outcome", "reason"]
@@ -74,10 +75,10 @@ def _fetch_needs(cur: duckdb.DuckDBPyConnection):
         CREATE OR REPLACE TEMP TABLE release_fit AS
         SELECT n.order_no, bool_and(n.need <= s.free) AS may_fit
         FROM release_needs n JOIN release_stock s USING (sku) GROUP BY n.order_no""")
-    needs = cur.execute("""
+    needs = cur.execute(f"""
         SELECT n.order_no, n.sku, n.need FROM release_needs n
         SEMI JOIN release_fit f ON f.order_no = n.order_no AND f.may_fit
-        ORDER BY n.priority, n.order_date, n.root_no, n.suffix, n.order_no, n.sku""").fetchnumpy()
+        ORDER BY {rank_sql("n")}, n.order_no, n.sku""").fetchnumpy()
     stock = cur.execute("""
         SELECT sku, free, held FROM release_stock
         WHERE sku IN (SELECT n.sku FROM release_needs n
@@ -197,10 +198,9 @@ def release_backorders(db: Database, order_nos: Iterable[str] | str,
 def release_waiting_for(cur: duckdb.DuckDBPyConnection, sku: str, at: datetime,
                         user: str | None, receipt_id: int) -> ReleaseResult:
     """Inside a receipt's transaction: release, in rank order, the backorders holding `sku`."""
-    cur.execute("""
+    cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE release_request AS
-        SELECT o.order_no, row_number() OVER (ORDER BY o.priority, o.order_date, o.root_no,
-                                                       o.suffix) AS request_pos
+        SELECT o.order_no, row_number() OVER (ORDER BY {rank_sql("o")}) AS request_pos
         FROM orders o
         WHERE o.status = 'Back Order'
           AND o.order_no IN (SELECT order_no FROM order_lines WHERE sku = ?)""", [sku])
@@ -211,10 +211,9 @@ def release_waiting_for(cur: duckdb.DuckDBPyConnection, sku: str, at: datetime,
 def releasable_now(db: Database, include_blocked: bool = False) -> pd.DataFrame:
     """Open backorders that could be released this minute, in rank order, with why."""
     with db.read() as cur:
-        cur.execute("""
+        cur.execute(f"""
             CREATE OR REPLACE TEMP TABLE release_request AS
-            SELECT order_no, row_number() OVER (ORDER BY priority, order_date, root_no, suffix)
-                       AS request_pos
+            SELECT order_no, row_number() OVER (ORDER BY {rank_sql()}) AS request_pos
             FROM orders WHERE status = 'Back Order'""")
         if include_blocked:
             decided = _plan_loaded(cur)
@@ -223,7 +222,7 @@ def releasable_now(db: Database, include_blocked: bool = False) -> pd.DataFrame:
             decided = _decide(*_fetch_needs(cur))
             decided = decided.loc[decided["outcome"] == "ok"]
         cur.register("_decided", decided.astype("string"))
-        frame = cur.execute("""
+        frame = cur.execute(f"""
             SELECT o.order_no, o.parent_order_no, o.order_date, o.priority, o.customer,
                    o.created_at, d.outcome = 'ok' AS releasable, d.reason,
                    agg.skus, agg.units, agg.value
@@ -236,7 +235,7 @@ def releasable_now(db: Database, include_blocked: bool = False) -> pd.DataFrame:
                   WHERE l.order_no IN (SELECT order_no FROM _decided)
                   GROUP BY l.order_no) agg USING (order_no)
             WHERE ? OR d.outcome = 'ok'
-            ORDER BY o.priority, o.order_date, o.root_no, o.suffix""",
+            ORDER BY {rank_sql("o")}""",
                             [include_blocked]).df()
         cur.unregister("_decided")
         return frame

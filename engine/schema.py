@@ -12,7 +12,8 @@ SHIP_CODE_FULLY_BACKORDERED = "Fully backordered"
 SHIP_CODE_FULLY_SHORTED = "Fully shorted"
 
 
-def _sql_list(values: tuple[str, ...]) -> str:
+def sql_list(values: tuple[str, ...]) -> str:
+    """A fixed set of names as an SQL IN list; only for the engine's own constants."""
     return ", ".join(f"'{v}'" for v in values)
 
 
@@ -130,7 +131,7 @@ CREATE OR REPLACE VIEW on_hand AS
 CREATE OR REPLACE VIEW reserved AS
     SELECT l.sku, sum(l.allocated_qty)::BIGINT AS reserved
     FROM order_lines l JOIN orders o USING (order_no)
-    WHERE o.status IN ({_sql_list(RESERVING_STATUSES)}) AND l.allocated_qty > 0
+    WHERE o.status IN ({sql_list(RESERVING_STATUSES)}) AND l.allocated_qty > 0
     GROUP BY l.sku;
 """
 
