@@ -25,7 +25,7 @@ STEPS = ("select", "review", "confirm")
 def start(order_nos: list[str], origin: str) -> None:
     """Begin a release for `order_nos`; OK at the end returns to `origin` (a page path)."""
     reset()
-    st.session_state[ORDERS_KEY] = [str(n) for n in dict.fromkeys(order_nos)]
+    set_chosen(order_nos)
     st.session_state[ORIGIN_KEY] = origin
     st.session_state[STEP_KEY] = "select"
 

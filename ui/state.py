@@ -3,6 +3,7 @@ after-write refresh, toasts that survive a rerun, and engine errors shown withou
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +22,7 @@ FLASH_KEY = "_flash_messages"
 GRID_KEYS = ("orders_grid", "items_grid")
 
 T = TypeVar("T")
+_log = logging.getLogger("backorder_desk")
 
 
 def db_path() -> str:
@@ -77,9 +79,15 @@ def after_write(message: str) -> None:
 
 
 def attempt(action: Callable[[], T]) -> tuple[bool, T | None]:
-    """Run an engine call: (True, result), or show the BackorderError and give (False, None)."""
+    """Run an engine call: (True, result), or show the error as a message, never a
+    traceback, and give (False, None)."""
     try:
         return True, action()
     except BackorderError as exc:
         st.error(str(exc), icon="⛔")
+        return False, None
+    except Exception:  # every engine write is one transaction, so nothing was written
+        _log.exception("engine call failed")
+        st.error("Something went wrong and nothing was saved. The details are in the server "
+                 "log; please try again or tell your administrator.", icon="⛔")
         return False, None
