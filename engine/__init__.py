@@ -7,7 +7,14 @@ from __future__ import annotations
 
 from .allocation import BACKORDER_GROUPINGS, RunResult
 from .analytics import AGE_BUCKETS, BackorderFilter
-from .errors import BackorderError, InventoryError, ValidationError
+from .errors import (
+    BackorderError,
+    DatabaseUnavailableError,
+    InventoryError,
+    ReadOnlyError,
+    ValidationError,
+    WriteConflictError,
+)
 from .inventory import OrderActionResult, ReceiptResult
 from .reads import ORDER_SORTS, OrderFilter
 from .release import ReleaseResult
@@ -15,14 +22,16 @@ from .schema import ORDER_STATUSES, STOCK_STATUSES
 from .warehouse import Warehouse
 
 
-def open(path: str = ":memory:") -> Warehouse:  # noqa: A001 - the public name is engine.open
-    """A Warehouse on `path`, creating the schema if the file is new."""
-    return Warehouse(path)
+def open(path: str = ":memory:", read_only: bool = False) -> Warehouse:  # noqa: A001
+    """A Warehouse on `path`, creating the schema if the file is new. With `read_only`,
+    for viewing only. A file that cannot be used raises `DatabaseUnavailableError`."""
+    return Warehouse(str(path), read_only=read_only)
 
 
 __all__ = [
     "AGE_BUCKETS", "BACKORDER_GROUPINGS", "ORDER_SORTS", "ORDER_STATUSES", "STOCK_STATUSES",
-    "BackorderError", "BackorderFilter", "InventoryError", "OrderActionResult", "OrderFilter",
-    "ReceiptResult", "ReleaseResult", "RunResult", "ValidationError",
-    "Warehouse", "open",
+    "BackorderError", "BackorderFilter", "DatabaseUnavailableError", "InventoryError",
+    "OrderActionResult", "OrderFilter",
+    "ReadOnlyError", "ReceiptResult", "ReleaseResult", "RunResult", "ValidationError",
+    "Warehouse", "WriteConflictError", "open",
 ]

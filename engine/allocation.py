@@ -8,6 +8,7 @@ equals the sequential rule while staying one window query per pass.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -17,7 +18,7 @@ import pandas as pd
 from . import audit
 from .db import Database
 from .errors import ValidationError
-from .frames import load_order_nos
+from .frames import load_order_nos, order_no_frame
 from .orderno import ROOT_SQL, SUFFIX_SQL, backorder_no_sql, rank_sql
 from .schema import (
     SHIP_CODE_BACKORDER,
@@ -275,6 +276,31 @@ def _write(cur: duckdb.DuckDBPyConnection, run_id: int, at, user: str | None,
         FROM requested, served, outcome""", [run_id, at, user, grouping])
 
 
+class _Reporter:
+    """Passes progress on, but never lets the callback decide the transaction. An
+    interrupt or a rerun request it raises is held until the run has committed, then
+    raised; an ordinary error from it is logged and dropped (a broken progress bar does not
+    fail a run). Either way the callback is not called again."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self._progress = progress
+        self._deferred: BaseException | None = None
+
+    def __call__(self, fraction: float, message: str) -> None:
+        if self._progress is None or self._deferred is not None:
+            return
+        try:
+            self._progress(fraction, message)
+        except BaseException as exc:  # noqa: BLE001 - held, then raised after the commit
+            self._deferred = exc
+
+    def raise_deferred(self) -> None:
+        if isinstance(self._deferred, Exception):
+            logging.getLogger("engine").warning("progress callback failed: %r", self._deferred)
+        elif self._deferred is not None:
+            raise self._deferred
+
+
 def run_fulfillment(db: Database, order_nos: Iterable[str] | str, user: str | None = None,
                     backorder_grouping: str = "per_line",
                     progress: Progress | None = None) -> RunResult:
@@ -282,12 +308,16 @@ def run_fulfillment(db: Database, order_nos: Iterable[str] | str, user: str | No
         raise ValidationError(
             f"backorder_grouping must be one of {', '.join(BACKORDER_GROUPINGS)}, "
             f"not {backorder_grouping!r}", column="backorder_grouping", value=backorder_grouping)
-    report = progress or (lambda fraction, message: None)
+    report = _Reporter(progress)
+    request = order_no_frame(order_nos)
+    if request.empty:
+        raise ValidationError("No orders to run: choose at least one order",
+                              column="order_nos", value=order_nos)
     at = db.now()
     with db.write() as cur:
         run_id = cur.execute("SELECT nextval('run_seq')").fetchall()[0][0]
         report(0.05, "Reading the orders")
-        load_order_nos(cur, "run_request", order_nos)
+        load_order_nos(cur, "run_request", request["order_no"])
         _stage_lines(cur)
         report(0.25, "Allocating Available stock in rank order")
         _allocate(cur)
@@ -296,6 +326,7 @@ def run_fulfillment(db: Database, order_nos: Iterable[str] | str, user: str | No
         report(0.75, "Writing results")
         _write(cur, run_id, at, user, backorder_grouping)
     report(1.0, "Done")
+    report.raise_deferred()
     with db.read() as cur:
         summary = run_summary(cur, run_id)
 

@@ -1,7 +1,15 @@
-"""Connection handling: one DuckDB database, a cursor per call, one transaction per write."""
+"""Connection handling: one DuckDB database, a cursor per call, one transaction per write.
+
+Every write transaction first bumps the one row of `write_token`. DuckDB's optimistic
+concurrency then aborts any second writer that overlaps it, whichever object, thread or
+connection it comes from, so two writers can never plan against the same free stock. The
+loser gets `WriteConflictError`; `Warehouse` retries the whole operation on fresh state.
+"""
 
 from __future__ import annotations
 
+import os
+import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -9,24 +17,99 @@ from datetime import datetime
 
 import duckdb
 
+from .errors import DatabaseUnavailableError, ReadOnlyError, WriteConflictError
 from .schema import DDL
+
+TOKEN_DDL = """
+CREATE TABLE IF NOT EXISTS write_token (id INTEGER NOT NULL, writes BIGINT NOT NULL);
+INSERT INTO write_token SELECT 1, 0 WHERE NOT EXISTS (SELECT 1 FROM write_token);
+"""
+CLAIM_TOKEN = "UPDATE write_token SET writes = writes + 1 WHERE id = 1"
 
 
 def _wall_clock() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
-class Database:
-    """Owns the DuckDB connection. Writes are serialised by a lock so that two sessions
-    sharing this object never both plan against the same free stock."""
+def is_conflict(exc: BaseException) -> bool:
+    """DuckDB's word for a lost race between two writers."""
+    return isinstance(exc, duckdb.TransactionException) and "onflict" in str(exc)
 
-    def __init__(self, path: str = ":memory:", clock: Callable[[], datetime] | None = None):
+
+def _unavailable(path: str, exc: duckdb.Error) -> DatabaseUnavailableError:
+    """Says what is wrong with a database file and what to do, in an analyst's words."""
+    text = str(exc)
+    held = re.search(r"\(PID (\d+)\)", text)
+    if "lock" in text.lower() and held:
+        return DatabaseUnavailableError(
+            f"The database {path} is open in another program (PID {held.group(1)}). "
+            "Close that program, or point the desk at another file.", reason="locked")
+    if "ermission denied" in text:
+        return DatabaseUnavailableError(
+            f"The database {path} cannot be opened: permission denied. Ask for access to "
+            "the file, or open it for viewing only.", reason="unreadable")
+    if "read-only" in text.lower() or "read only" in text.lower():
+        return DatabaseUnavailableError(
+            f"The database {path} is read-only: open it for viewing only "
+            "(read_only=True, or BACKORDER_READ_ONLY=1 for the dashboard).",
+            reason="read_only")
+    if "different configuration" in text:
+        return DatabaseUnavailableError(
+            f"The database {path} is already open in this program with other settings "
+            "(for viewing only, or for writing). Use that one.", reason="locked")
+    return DatabaseUnavailableError(
+        f"The database {path} is damaged or is not a Backorder desk database: restore a "
+        "snapshot, or point the desk at another file.", reason="damaged")
+
+
+class Database:
+    """Owns the DuckDB connection. An in-process lock spares this object's own writers
+    the retries; the write token makes the database itself refuse overlapping writers."""
+
+    def __init__(self, path: str = ":memory:", clock: Callable[[], datetime] | None = None,
+                 read_only: bool = False):
         self.path = path
-        self._con = duckdb.connect(path)
+        self.read_only = read_only
+        if read_only and (path == ":memory:" or not os.path.exists(path)):
+            raise DatabaseUnavailableError(
+                f"There is no database at {path} to open for viewing.", reason="missing")
+        try:
+            self._con = duckdb.connect(path, read_only=read_only)
+        except duckdb.Error as exc:
+            raise _unavailable(path, exc) from None
         self._write_lock = threading.RLock()
         self.clock: Callable[[], datetime] = clock or _wall_clock
-        with self.write() as cur:
-            cur.execute(DDL)
+        try:
+            if read_only:
+                self._check_schema()
+            else:
+                self._create_schema()
+        except duckdb.Error as exc:
+            self._con.close()
+            raise _unavailable(path, exc) from None
+
+    def _create_schema(self) -> None:
+        for attempt in range(20):  # two objects opening one new file race on the catalog
+            cur = self._con.cursor()
+            try:
+                cur.execute("BEGIN TRANSACTION")
+                cur.execute(DDL + TOKEN_DDL)
+                cur.execute("COMMIT")
+                return
+            except duckdb.TransactionException:
+                cur.execute("ROLLBACK")
+                if attempt == 19:
+                    raise
+            finally:
+                cur.close()
+
+    def _check_schema(self) -> None:
+        with self.read() as cur:
+            tables = {r[0] for r in cur.execute(
+                "SELECT table_name FROM information_schema.tables").fetchall()}
+        if not {"orders", "order_lines", "items", "inventory_ledger", "audit"} <= tables:
+            raise DatabaseUnavailableError(
+                f"{self.path} is not a Backorder desk database.", reason="damaged")
 
     def now(self) -> datetime:
         return self.clock()
@@ -41,17 +124,29 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """One transaction: commits whole, or rolls back and re-raises."""
+        """One transaction: commits whole, or rolls back and re-raises. A lost race with
+        another writer becomes `WriteConflictError`, with nothing written."""
+        if self.read_only:
+            raise ReadOnlyError("This warehouse is open for viewing only: nothing can be "
+                                "changed. Open it for writing to make changes.")
         with self._write_lock:
             cur = self._con.cursor()
             try:
                 cur.execute("BEGIN TRANSACTION")
                 try:
+                    cur.execute(CLAIM_TOKEN)
                     yield cur
-                except BaseException:
-                    cur.execute("ROLLBACK")
+                    cur.execute("COMMIT")
+                except BaseException as exc:
+                    try:
+                        cur.execute("ROLLBACK")
+                    except duckdb.Error:
+                        pass  # a failed COMMIT has already ended the transaction
+                    if is_conflict(exc):
+                        raise WriteConflictError(
+                            "Another change to the warehouse was being saved at the same "
+                            "moment; nothing was written. Please try again.") from None
                     raise
-                cur.execute("COMMIT")
             finally:
                 cur.close()
 

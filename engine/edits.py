@@ -6,10 +6,11 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from . import audit
+from . import audit, inputs
 from .db import Database
+from .errors import ValidationError
 from .schema import sql_list
-from .validation import Column, first_violation, stage
+from .validation import Column, duplicates, first_violation, stage
 
 EDITABLE_STATUSES = ("Pending", "On Order", "Back Order")
 EDIT_COLUMNS = [
@@ -21,6 +22,9 @@ EDIT_COLUMNS = [
 
 def _as_frame(changes: pd.DataFrame | Mapping[str, Mapping[str, object]]) -> pd.DataFrame:
     """Accepts a frame with `order_no`, or `{order_no: {column: value}}` as a grid gives it."""
+    if not isinstance(changes, (pd.DataFrame, Mapping)):
+        raise ValidationError(f"changes must be a table of order edits, not {changes!r}",
+                              column="changes", value=changes)
     if isinstance(changes, pd.DataFrame):
         return changes.reset_index() if "order_no" not in changes.columns else changes
     frame = pd.DataFrame.from_dict(dict(changes), orient="index")
@@ -35,6 +39,8 @@ def edit_orders(db: Database, changes: pd.DataFrame | Mapping[str, Mapping[str, 
     at = db.now()
     with db.write() as cur:
         stage(cur, frame, "changes", EDIT_COLUMNS, "order_edits")
+        duplicates(cur, "changes", "order_edits", ["order_no"], "order_no",
+                   "appears twice in one edit; give each order one row")
         first_violation(cur, "changes", "order_no", """
             SELECT row_no, order_no FROM order_edits
             WHERE order_no NOT IN (SELECT order_no FROM orders)""", "was not found")
@@ -78,9 +84,8 @@ def edit_orders(db: Database, changes: pd.DataFrame | Mapping[str, Mapping[str, 
 def set_backorder(db: Database, skus: Iterable[str] | str, allowed: bool,
                   user: str | None = None) -> int:
     """Switch the backorder flag of items; returns how many items changed."""
-    if isinstance(skus, str):
-        skus = [skus]
-    frame = pd.DataFrame({"sku": list(skus)})
+    allowed = inputs.flag(allowed, "allowed")
+    frame = pd.DataFrame({"sku": inputs.text_list(skus, "skus")})
     at = db.now()
     with db.write() as cur:
         stage(cur, frame, "items", [Column("sku", "text")], "flag_skus")

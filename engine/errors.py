@@ -20,3 +20,20 @@ class ValidationError(BackorderError):
 
 class InventoryError(BackorderError):
     """An inventory event that would break a stock rule (e.g. Available below reserved)."""
+
+
+class ReadOnlyError(BackorderError):
+    """A write asked of a warehouse opened for viewing only."""
+
+
+class WriteConflictError(BackorderError):
+    """Another writer changed the warehouse at the same moment; nothing was written."""
+
+
+class DatabaseUnavailableError(BackorderError):
+    """The database file cannot be used: held by another program, unreadable or damaged.
+    `reason` is one of locked, unreadable, read_only, damaged, missing."""
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason

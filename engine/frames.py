@@ -7,13 +7,14 @@ from collections.abc import Iterable
 import duckdb
 import pandas as pd
 
+from .inputs import order_no_list
+
 
 def order_no_frame(order_nos: Iterable[str] | str | int) -> pd.DataFrame:
-    """Distinct, stripped order numbers as strings, first occurrence kept, in one column."""
-    if isinstance(order_nos, (str, int)):
-        order_nos = [order_nos]
-    series = pd.Series(list(order_nos), dtype="object").astype("string").str.strip()
-    series = series[series.notna() & (series != "")].drop_duplicates()
+    """Distinct, stripped order numbers as strings, first occurrence kept, in one column.
+    Anything that is not an order number (None, NaN, a float) is refused by position."""
+    series = order_no_list(order_nos)
+    series = series[series != ""].drop_duplicates()
     return pd.DataFrame({"order_no": series.reset_index(drop=True)})
 
 

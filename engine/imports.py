@@ -7,9 +7,12 @@ import pandas as pd
 
 from . import audit
 from .db import Database
+from .inputs import MAX_MOVEMENT, MAX_ON_HAND
 from .orderno import ORDER_NO_PATTERN, ROOT_SQL, SUFFIX_SQL
 from .schema import ORDER_STATUSES, SHIP_CODE_BACKORDER, STOCK_STATUSES, sql_list
-from .validation import Column, first_violation, stage
+from .validation import Column, duplicates, first_violation, stage
+
+MAX_LINES = 1_000_000  # line numbers of one order
 
 ITEM_COLUMNS = [
     Column("sku", "text"),
@@ -20,7 +23,7 @@ ITEM_COLUMNS = [
 INVENTORY_COLUMNS = [
     Column("sku", "text"),
     Column("status", "text"),
-    Column("qty", "whole"),
+    Column("qty", "whole", low=0, high=MAX_MOVEMENT),
     Column("reserved", "whole", required=False, nullable=True),
 ]
 ORDER_COLUMNS = [
@@ -35,22 +38,13 @@ ORDER_COLUMNS = [
 ]
 LINE_COLUMNS = [
     Column("order_no", "text"),
-    Column("line_no", "whole"),
+    Column("line_no", "whole", low=1, high=MAX_LINES),
     Column("sku", "text"),
-    Column("ordered_qty", "whole"),
+    Column("ordered_qty", "whole", low=1, high=MAX_MOVEMENT),
     Column("allocated_qty", "whole", required=False, nullable=True),
     Column("shorted_qty", "whole", required=False, nullable=True),
     Column("backorder_qty", "whole", required=False, nullable=True),
 ]
-
-
-def _duplicates(cur, frame: str, table: str, keys: list[str], column: str) -> None:
-    key_sql = ", ".join(keys)
-    first_violation(cur, frame, column, f"""
-        SELECT row_no, {column} FROM (
-            SELECT row_no, {column},
-                   row_number() OVER (PARTITION BY {key_sql} ORDER BY row_no) AS seen
-            FROM {table}) WHERE seen > 1""", "appears twice in the import")
 
 
 def _unknown_sku(cur, frame: str, table: str) -> None:
@@ -70,7 +64,7 @@ def import_items(db: Database, df: pd.DataFrame, user: str | None = None) -> int
     at = db.now()
     with db.write() as cur:
         count = stage(cur, df, "items", ITEM_COLUMNS, "import_items")
-        _duplicates(cur, "items", "import_items", ["sku"], "sku")
+        duplicates(cur, "items", "import_items", ["sku"], "sku")
         first_violation(cur, "items", "sku", """
             SELECT row_no, sku FROM import_items WHERE sku IN (SELECT sku FROM items)""",
                         "already exists")
@@ -87,19 +81,23 @@ def import_items(db: Database, df: pd.DataFrame, user: str | None = None) -> int
 
 
 def import_inventory(db: Database, df: pd.DataFrame, user: str | None = None) -> int:
+    """Returns how many rows were written; rows of quantity 0 are skipped."""
     at = db.now()
     with db.write() as cur:
-        count = stage(cur, df, "inventory", INVENTORY_COLUMNS, "import_stock")
+        stage(cur, df, "inventory", INVENTORY_COLUMNS, "import_stock")
         _unknown_sku(cur, "inventory", "import_stock")
         first_violation(cur, "inventory", "status", f"""
             SELECT row_no, status FROM import_stock
             WHERE status NOT IN ({sql_list(STOCK_STATUSES)})""",
                         f"is not a stock status ({', '.join(STOCK_STATUSES)})")
-        first_violation(cur, "inventory", "qty", """
-            SELECT row_no, qty FROM import_stock WHERE qty <= 0""",
-                        "must be greater than zero")
-        _duplicates(cur, "inventory", "import_stock", ["sku", "status"], "sku")
+        duplicates(cur, "inventory", "import_stock", ["sku", "status"], "sku")
         _engine_owned_zero(cur, "inventory", "import_stock", ["reserved"])
+        first_violation(cur, "inventory", "qty", f"""
+            SELECT s.row_no, s.qty FROM import_stock s LEFT JOIN on_hand h USING (sku, status)
+            WHERE s.qty + coalesce(h.qty, 0) > {MAX_ON_HAND}""",
+                        f"would take on-hand past {MAX_ON_HAND:,} units")
+        cur.execute("DELETE FROM import_stock WHERE qty = 0")  # a WMS snapshot lists them
+        count = cur.execute("SELECT count(*) FROM import_stock").fetchall()[0][0]
         cur.execute("""
             INSERT INTO inventory_ledger
             SELECT nextval('ledger_seq'), ?::TIMESTAMP, ?::VARCHAR, 'import', sku, status, qty,
@@ -115,7 +113,7 @@ def _check_orders(cur: duckdb.DuckDBPyConnection) -> None:
         SELECT row_no, order_no FROM import_orders
         WHERE NOT regexp_full_match(order_no, '{ORDER_NO_PATTERN}')""",
                     "is not an order number like 140 or 140.001")
-    _duplicates(cur, "orders", "import_orders", ["order_no"], "order_no")
+    duplicates(cur, "orders", "import_orders", ["order_no"], "order_no")
     first_violation(cur, "orders", "order_no", """
         SELECT row_no, order_no FROM import_orders
         WHERE order_no IN (SELECT order_no FROM orders)""", "already exists")
@@ -141,7 +139,7 @@ def _check_lines(cur: duckdb.DuckDBPyConnection) -> None:
     first_violation(cur, "lines", "line_no", """
         SELECT row_no, line_no FROM import_lines WHERE line_no < 1""",
                     "must be 1 or more")
-    _duplicates(cur, "lines", "import_lines", ["order_no", "line_no"], "line_no")
+    duplicates(cur, "lines", "import_lines", ["order_no", "line_no"], "line_no")
     _unknown_sku(cur, "lines", "import_lines")
     first_violation(cur, "lines", "ordered_qty", """
         SELECT row_no, ordered_qty FROM import_lines WHERE ordered_qty <= 0""",

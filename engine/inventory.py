@@ -10,10 +10,11 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from . import audit
+from . import audit, inputs
 from .db import Database
 from .errors import InventoryError, ValidationError
 from .frames import load_order_nos
+from .inputs import MAX_ON_HAND
 from .release import ReleaseResult, release_waiting_for
 from .schema import STOCK_STATUSES
 
@@ -52,32 +53,15 @@ class OrderActionResult:
         return self.refused
 
 
-def _whole_positive(value: object, column: str, allow_negative: bool = False) -> int:
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise ValidationError(f"{column} must be a whole number, not {value!r}",
-                              column=column, value=value) from None
-    if number != int(number):
-        raise ValidationError(f"{column} must be a whole number, not {value!r}",
-                              column=column, value=value)
-    number = int(number)
-    if number == 0 or (number < 0 and not allow_negative):
-        rule = "non-zero" if allow_negative else "greater than zero"
-        raise ValidationError(f"{column} must be {rule}, not {value!r}",
-                              column=column, value=value)
-    return number
-
-
 def _check_sku(cur: duckdb.DuckDBPyConnection, sku: str) -> str:
-    sku = str(sku).strip()
+    sku = inputs.text(sku, "sku")
     if not cur.execute("SELECT count(*) FROM items WHERE sku = ?", [sku]).fetchall()[0][0]:
         raise ValidationError(f"Unknown SKU {sku!r}", column="sku", value=sku)
     return sku
 
 
 def _check_status(status: str, column: str) -> str:
-    if status not in STOCK_STATUSES:
+    if not isinstance(status, str) or status not in STOCK_STATUSES:
         raise ValidationError(
             f"{column} must be one of {', '.join(STOCK_STATUSES)}, not {status!r}",
             column=column, value=status)
@@ -91,6 +75,12 @@ def _balance(cur: duckdb.DuckDBPyConnection, sku: str) -> tuple[dict[str, int], 
     return {s: int(on_hand.get(s, 0)) for s in STOCK_STATUSES}, int(reserved)
 
 
+def _within_on_hand(sku: str, status: str, after: int) -> None:
+    if after > MAX_ON_HAND:
+        raise InventoryError(f"{sku} {status} would have {after:,} units on hand; the most "
+                             f"one SKU may hold is {MAX_ON_HAND:,}. Nothing was written.")
+
+
 def _ledger(cur: duckdb.DuckDBPyConnection, at: datetime, user: str | None, kind: str,
             sku: str, status: str, qty: int, receipt_id: int | None = None,
             reason: str | None = None) -> None:
@@ -101,10 +91,13 @@ def _ledger(cur: duckdb.DuckDBPyConnection, at: datetime, user: str | None, kind
 
 def receive(db: Database, sku: str, qty: int, user: str | None = None,
             reason: str | None = None) -> ReceiptResult:
-    qty = _whole_positive(qty, "qty")
+    qty = inputs.quantity(qty)
+    reason = inputs.text(reason, "reason", optional=True)
     at = db.now()
     with db.write() as cur:
         sku = _check_sku(cur, sku)
+        on_hand, _ = _balance(cur, sku)
+        _within_on_hand(sku, "Available", on_hand["Available"] + qty)
         receipt_id = cur.execute("SELECT nextval('receipt_seq')").fetchall()[0][0]
         _ledger(cur, at, user, "receipt", sku, "Available", qty, receipt_id, reason)
         audit.record_one(cur, at, user, "receipt", sku=sku, qty=qty, receipt_id=receipt_id,
@@ -116,13 +109,15 @@ def receive(db: Database, sku: str, qty: int, user: str | None = None,
 
 def adjust(db: Database, sku: str, delta: int, reason: str | None = None,
            user: str | None = None, status: str = "Available") -> None:
-    delta = _whole_positive(delta, "delta", allow_negative=True)
+    delta = inputs.delta(delta)
     status = _check_status(status, "status")
+    reason = inputs.text(reason, "reason", optional=True)
     at = db.now()
     with db.write() as cur:
         sku = _check_sku(cur, sku)
         on_hand, reserved = _balance(cur, sku)
         after = on_hand[status] + delta
+        _within_on_hand(sku, status, after)
         if after < 0:
             raise InventoryError(f"Adjusting {sku} {status} by {delta} would leave {after} "
                                  f"on hand; there are {on_hand[status]}")
@@ -136,7 +131,8 @@ def adjust(db: Database, sku: str, delta: int, reason: str | None = None,
 
 def change_status(db: Database, sku: str, qty: int, from_status: str, to_status: str,
                   user: str | None = None, reason: str | None = None) -> None:
-    qty = _whole_positive(qty, "qty")
+    qty = inputs.quantity(qty)
+    reason = inputs.text(reason, "reason", optional=True)
     from_status = _check_status(from_status, "from_status")
     to_status = _check_status(to_status, "to_status")
     if from_status == to_status:
@@ -146,6 +142,7 @@ def change_status(db: Database, sku: str, qty: int, from_status: str, to_status:
     with db.write() as cur:
         sku = _check_sku(cur, sku)
         on_hand, reserved = _balance(cur, sku)
+        _within_on_hand(sku, to_status, on_hand[to_status] + qty)
         if on_hand[from_status] < qty:
             raise InventoryError(f"Cannot move {qty} {sku} out of {from_status}: "
                                  f"only {on_hand[from_status]} on hand")

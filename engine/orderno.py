@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-ORDER_NO_PATTERN = r"^[0-9]+(\.[0-9]{3,})?$"
+# Canonical: no leading zeros, a root of at most 12 digits, and a suffix of three digits
+# (001-999), or more once a root has had 999 backorders. "0140" is not a second 140.
+ORDER_NO_PATTERN = r"^(0|[1-9][0-9]{0,11})(\.(00[1-9]|0[1-9][0-9]|[1-9][0-9]{2,5}))?$"
 
 # SQL expressions over a VARCHAR column named order_no.
 ROOT_SQL = "TRY_CAST(split_part(order_no, '.', 1) AS BIGINT)"

@@ -13,6 +13,10 @@ import numpy as np
 import pandas as pd
 
 from .errors import ValidationError
+from .inputs import MAX_ON_HAND, out_of_bounds
+
+# Whole numbers beyond this are refused by every import: exact as DOUBLE and as BIGINT.
+WHOLE_LIMIT = MAX_ON_HAND
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,8 @@ class Column:
     kind: str  # text, whole, bool, date, number
     required: bool = True  # the column must be present
     nullable: bool = False  # a present column may have empty cells
+    low: int = -WHOLE_LIMIT  # bounds of a whole column (section 8 of the design)
+    high: int = WHOLE_LIMIT
 
 
 _CAST = {
@@ -32,12 +38,14 @@ _CAST = {
 }
 _BAD = {
     "text": None,
-    "whole": "TRY_CAST({v} AS DOUBLE) IS NULL OR TRY_CAST({v} AS DOUBLE) <> "
-             "floor(TRY_CAST({v} AS DOUBLE))",
+    "whole": "TRY_CAST({v} AS DOUBLE) IS NULL OR NOT isfinite(TRY_CAST({v} AS DOUBLE)) "
+             "OR TRY_CAST({v} AS DOUBLE) <> floor(TRY_CAST({v} AS DOUBLE))",
     "bool": "TRY_CAST({v} AS BOOLEAN) IS NULL",
     "date": "TRY_CAST({v} AS TIMESTAMP) IS NULL",
-    "number": "TRY_CAST({v} AS DOUBLE) IS NULL OR isnan(TRY_CAST({v} AS DOUBLE))",
+    "number": "TRY_CAST({v} AS DOUBLE) IS NULL OR NOT isfinite(TRY_CAST({v} AS DOUBLE))",
 }
+_TYPE = {"text": "VARCHAR", "whole": "BIGINT", "bool": "BOOLEAN", "date": "DATE",
+         "number": "DOUBLE"}
 _KIND_WORDS = {"whole": "a whole number", "bool": "true or false", "date": "a date",
                "number": "a number"}
 
@@ -99,9 +107,20 @@ def stage(cur: duckdb.DuckDBPyConnection, df: pd.DataFrame, frame_name: str,
                 if found:
                     raise fail(frame_name, int(found[0][0]), column.name, found[0][1],
                                f"is not {_KIND_WORDS[column.kind]}")
+            if column.kind == "whole":  # checked as DOUBLE: exact within the bounds
+                low, high = column.low, column.high
+                found = cur.execute(f"""
+                    SELECT row_no, {v} FROM _import_text
+                    WHERE {v} IS NOT NULL AND TRY_CAST({v} AS DOUBLE)
+                          NOT BETWEEN {low} AND {high}
+                    ORDER BY row_no LIMIT 1""").fetchall()
+                if found:
+                    raise fail(frame_name, int(found[0][0]), column.name, found[0][1],
+                               out_of_bounds(float(found[0][1]), low, high))
         selects = [f'{_CAST[c.kind].format(v=chr(34) + c.name + chr(34))} AS "{c.name}"'
                    for c in present]
-        selects += [f'NULL AS "{c.name}"' for c in columns if c not in present]
+        selects += [f'CAST(NULL AS {_TYPE[c.kind]}) AS "{c.name}"'
+                    for c in columns if c not in present]
         cur.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS "
                     f"SELECT row_no, {', '.join(selects)} FROM _import_text")
     finally:
@@ -115,3 +134,13 @@ def first_violation(cur: duckdb.DuckDBPyConnection, frame_name: str, column: str
     found = cur.execute(f"SELECT * FROM ({sql}) ORDER BY 1 LIMIT 1").fetchall()
     if found:
         raise fail(frame_name, int(found[0][0]), column, found[0][1], problem)
+
+
+def duplicates(cur: duckdb.DuckDBPyConnection, frame_name: str, table: str, keys: list[str],
+               column: str, problem: str = "appears twice in the import") -> None:
+    """Raise on the first row whose `keys` an earlier row of `table` already had."""
+    first_violation(cur, frame_name, column, f"""
+        SELECT row_no, {column} FROM (
+            SELECT row_no, {column},
+                   row_number() OVER (PARTITION BY {', '.join(keys)} ORDER BY row_no) AS seen
+            FROM {table}) WHERE seen > 1""", problem)

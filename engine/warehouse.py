@@ -12,15 +12,23 @@ from .allocation import Progress, RunResult, run_fulfillment
 from .analytics import BackorderFilter
 from .db import Database
 from .errors import BackorderError
+from .guard import guarded, writes
 from .reads import OrderFilter
 
 
 class Warehouse:
-    """Safe to share across threads: each call takes its own cursor, writes are serialised."""
+    """Safe to share across threads: each call takes its own cursor, writes are serialised,
+    and a write that overlaps another `Warehouse`'s on the same file is retried."""
 
-    def __init__(self, path: str = ":memory:", clock: Callable[[], datetime] | None = None):
-        self.db = Database(path, clock)
+    def __init__(self, path: str = ":memory:", clock: Callable[[], datetime] | None = None,
+                 read_only: bool = False):
+        self.db = Database(path, clock, read_only=read_only)
         self.path = path
+
+    @property
+    def read_only(self) -> bool:
+        """Opened for viewing only: every write raises `ReadOnlyError`."""
+        return self.db.read_only
 
     # -- clock and lifecycle -------------------------------------------------------------
     @property
@@ -37,12 +45,14 @@ class Warehouse:
     def close(self) -> None:
         self.db.close()
 
+    @guarded
     def is_empty(self) -> bool:
         with self.db.read() as cur:
             return cur.execute(
                 "SELECT (SELECT count(*) FROM items) + (SELECT count(*) FROM orders)"
             ).fetchall()[0][0] == 0
 
+    @guarded  # many transactions, each retried on its own
     def load_demo(self, seed: int = 0) -> None:
         """Loads the demo warehouse, history included, into an empty database."""
         if not self.is_empty():
@@ -52,58 +62,72 @@ class Warehouse:
         load(self, seed=seed)
 
     # -- imports -------------------------------------------------------------------------
+    @writes
     def import_items(self, df: pd.DataFrame, user: str | None = None) -> int:
         return imports.import_items(self.db, df, user)
 
+    @writes
     def import_inventory(self, df: pd.DataFrame, user: str | None = None) -> int:
         return imports.import_inventory(self.db, df, user)
 
+    @writes
     def import_orders(self, orders: pd.DataFrame, lines: pd.DataFrame,
                       user: str | None = None) -> int:
         return imports.import_orders(self.db, orders, lines, user)
 
     # -- fulfillment and release -----------------------------------------------------------
+    @writes
     def run_fulfillment(self, order_nos: Iterable[str] | str, user: str | None = None,
                         backorder_grouping: str = "per_line",
                         progress: Progress | None = None) -> RunResult:
         return run_fulfillment(self.db, order_nos, user, backorder_grouping, progress)
 
+    @guarded
     def review_release(self, order_nos: Iterable[str] | str) -> pd.DataFrame:
         return release.review_release(self.db, order_nos)
 
+    @writes
     def release_backorders(self, order_nos: Iterable[str] | str,
                            user: str | None = None) -> release.ReleaseResult:
         return release.release_backorders(self.db, order_nos, user)
 
+    @guarded
     def releasable_now(self, include_blocked: bool = False) -> pd.DataFrame:
         return release.releasable_now(self.db, include_blocked)
 
     # -- inventory events and the end of an order's life -------------------------------------
+    @writes
     def receive(self, sku: str, qty: int, user: str | None = None,
                 reason: str | None = None) -> inventory.ReceiptResult:
         return inventory.receive(self.db, sku, qty, user, reason)
 
+    @writes
     def adjust(self, sku: str, delta: int, reason: str | None = None, user: str | None = None,
                status: str = "Available") -> None:
         inventory.adjust(self.db, sku, delta, reason, user, status)
 
+    @writes
     def change_status(self, sku: str, qty: int, from_status: str, to_status: str,
                       user: str | None = None, reason: str | None = None) -> None:
         inventory.change_status(self.db, sku, qty, from_status, to_status, user, reason)
 
+    @writes
     def ship(self, order_nos: Iterable[str] | str,
              user: str | None = None) -> inventory.OrderActionResult:
         return inventory.ship(self.db, order_nos, user)
 
+    @writes
     def cancel(self, order_nos: Iterable[str] | str, reason: str | None = None,
                user: str | None = None) -> inventory.OrderActionResult:
         return inventory.cancel(self.db, order_nos, reason, user)
 
     # -- grid edits ------------------------------------------------------------------------
+    @writes
     def edit_orders(self, changes: pd.DataFrame | Mapping[str, Mapping[str, object]],
                     user: str | None = None) -> int:
         return edits.edit_orders(self.db, changes, user)
 
+    @writes
     def set_backorder(self, skus: Iterable[str] | str, allowed: bool,
                       user: str | None = None) -> int:
         return edits.set_backorder(self.db, skus, allowed, user)
@@ -114,6 +138,7 @@ class Warehouse:
             return None
         return self.releasable_now()["order_no"].tolist()
 
+    @guarded
     def orders(self, filter: OrderFilter | None = None, limit: int | None = None,
                offset: int = 0, sort: str = "rank") -> pd.DataFrame:
         f = filter or OrderFilter()
@@ -121,6 +146,7 @@ class Warehouse:
         with self.db.read() as cur:
             return reads.list_orders(cur, f, limit, offset, sort, releasable)
 
+    @guarded
     def order_nos(self, filter: OrderFilter | None = None, limit: int | None = None,
                   sort: str = "rank") -> list[str]:
         """Numbers of the matching orders in grid order: select all matching, group runs."""
@@ -129,24 +155,29 @@ class Warehouse:
         with self.db.read() as cur:
             return reads.list_order_nos(cur, f, limit, sort, releasable)
 
+    @guarded
     def count_orders(self, filter: OrderFilter | None = None) -> int:
         f = filter or OrderFilter()
         releasable = self._releasable_list(f)
         with self.db.read() as cur:
             return reads.count_orders(cur, f, releasable)
 
+    @guarded
     def order(self, order_no: str) -> dict | None:
         frame = self.orders(OrderFilter(order_nos=[str(order_no)]))
         return None if frame.empty else frame.iloc[0].to_dict()
 
+    @guarded
     def order_lines(self, order_no: str) -> pd.DataFrame:
         with self.db.read() as cur:
             return reads.order_lines(cur, order_no)
 
+    @guarded
     def order_history(self, order_no: str) -> pd.DataFrame:
         with self.db.read() as cur:
             return reads.order_history(cur, order_no)
 
+    @guarded
     def items(self, backorder_allowed: bool | None = None, has_backorders: bool = False,
               shorted_not_allowed: bool = False, search: str | None = None,
               limit: int | None = None, offset: int = 0) -> pd.DataFrame:
@@ -154,46 +185,56 @@ class Warehouse:
             return reads.items(cur, backorder_allowed, has_backorders, shorted_not_allowed,
                                search, limit, offset)
 
+    @guarded
     def count_items(self, backorder_allowed: bool | None = None, has_backorders: bool = False,
                     shorted_not_allowed: bool = False, search: str | None = None) -> int:
         with self.db.read() as cur:
             return reads.count_items(cur, backorder_allowed, has_backorders,
                                      shorted_not_allowed, search)
 
+    @guarded
     def skus(self) -> list[str]:
         with self.db.read() as cur:
             return reads.skus(cur)
 
+    @guarded
     def inventory(self, search: str | None = None, limit: int | None = None) -> pd.DataFrame:
         with self.db.read() as cur:
             return reads.inventory(cur, search, limit)
 
+    @guarded
     def ledger(self, limit: int = 200, sku: str | None = None) -> pd.DataFrame:
         with self.db.read() as cur:
             return reads.ledger(cur, limit, sku)
 
+    @guarded
     def alerts(self, run_id: int, limit: int | None = None, offset: int = 0) -> pd.DataFrame:
         with self.db.read() as cur:
             return reads.alerts(cur, run_id, limit, offset)
 
+    @guarded
     def alert_counts(self, run_id: int) -> pd.DataFrame:
         """A run's alerts counted by severity and kind."""
         with self.db.read() as cur:
             return reads.alert_counts(cur, run_id)
 
+    @guarded
     def runs(self) -> pd.DataFrame:
         with self.db.read() as cur:
             return reads.runs(cur)
 
+    @guarded
     def audit_log(self, limit: int | None = None, order_no: str | None = None,
                   sku: str | None = None) -> pd.DataFrame:
         with self.db.read() as cur:
             return reads.audit_log(cur, limit, order_no, sku)
 
+    @guarded
     def ship_codes(self) -> list[str]:
         with self.db.read() as cur:
             return reads.distinct_ship_codes(cur)
 
+    @guarded
     def attention(self) -> dict:
         """What needs an analyst now: the home page's numbers."""
         releasable = self.releasable_now()
@@ -214,19 +255,23 @@ class Warehouse:
                 "last_run": last_run, "items_short_not_allowed": int(short_not_allowed)}
 
     # -- analytics ---------------------------------------------------------------------------
+    @guarded
     def backorder_volume(self, f: BackorderFilter | None = None) -> pd.DataFrame:
         with self.db.read() as cur:
             return analytics.volume_over_time(cur, f or BackorderFilter())
 
+    @guarded
     def backorder_aging(self, f: BackorderFilter | None = None) -> pd.DataFrame:
         with self.db.read() as cur:
             return analytics.aging(cur, f or BackorderFilter(), self.now())
 
+    @guarded
     def top_backorder_skus(self, f: BackorderFilter | None = None, limit: int = 10
                            ) -> pd.DataFrame:
         with self.db.read() as cur:
             return analytics.top_skus(cur, f or BackorderFilter(), limit)
 
+    @guarded
     def fill_rates(self, f: BackorderFilter | None = None) -> pd.DataFrame:
         with self.db.read() as cur:
             return analytics.fill_rate_by_run(cur, f or BackorderFilter())

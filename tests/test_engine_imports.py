@@ -127,3 +127,14 @@ def test_bad_inventory_events_are_refused(wh):
     with pytest.raises(engine.ValidationError, match="backorder_grouping"):
         wh.run_fulfillment(["1"], backorder_grouping="per_sku")
     assert wh.ledger()["kind"].tolist() == ["import"]
+
+
+def test_inventory_rows_of_zero_are_skipped_not_refused(wh):
+    """A WMS stock snapshot lists SKUs with nothing on hand (DESIGN section 8)."""
+    build(wh, {"A": True, "B": True}, [], [], [])
+    written = wh.import_inventory(pd.DataFrame(
+        {"sku": ["A", "B"], "status": ["Available", "Frozen"], "qty": [5, 0]}))
+    assert written == 1
+    stock = wh.inventory()
+    assert stock.loc[stock["sku"] == "B", "qty"].sum() == 0
+    assert len(wh.ledger(sku="B")) == 0
