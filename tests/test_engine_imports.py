@@ -78,7 +78,7 @@ def test_bad_inventory_is_refused(wh):
     build(wh, {"A": True}, [], [], [])
     cases = [
         (pd.DataFrame({"sku": ["A"], "status": ["Lost"], "qty": [1]}), "status"),
-        (pd.DataFrame({"sku": ["A"], "status": ["Frozen"], "qty": [0]}), "qty"),
+        (pd.DataFrame({"sku": ["A"], "status": ["Frozen"], "qty": [-1]}), "qty"),
         (pd.DataFrame({"sku": ["Q"], "status": ["Frozen"], "qty": [1]}), "sku"),
         (pd.DataFrame({"sku": ["A", "A"], "status": ["Frozen", "Frozen"], "qty": [1, 2]}), "sku"),
         (pd.DataFrame({"sku": ["A"], "status": ["Available"], "qty": [3], "reserved": [1]}),
