@@ -26,6 +26,19 @@ INSERT INTO write_token SELECT 1, 0 WHERE NOT EXISTS (SELECT 1 FROM write_token)
 """
 CLAIM_TOKEN = "UPDATE write_token SET writes = writes + 1 WHERE id = 1"
 
+# DuckDB shares one database between the connections of a process to the same file, so
+# writers in this process queue on one lock per file: fair, and no retries among
+# themselves. The write token still guards against every writer that does not take it.
+_FILE_LOCKS: dict[str, threading.RLock] = {}
+_FILE_LOCKS_GUARD = threading.Lock()
+
+
+def _write_lock_for(path: str) -> threading.RLock:
+    if path == ":memory:":  # every in-memory connection is a database of its own
+        return threading.RLock()
+    with _FILE_LOCKS_GUARD:
+        return _FILE_LOCKS.setdefault(os.path.realpath(path), threading.RLock())
+
 
 def _wall_clock() -> datetime:
     return datetime.now().replace(microsecond=0)
@@ -63,8 +76,8 @@ def _unavailable(path: str, exc: duckdb.Error) -> DatabaseUnavailableError:
 
 
 class Database:
-    """Owns the DuckDB connection. An in-process lock spares this object's own writers
-    the retries; the write token makes the database itself refuse overlapping writers."""
+    """Owns the DuckDB connection. A lock per file spares this process's writers the
+    retries; the write token makes the database itself refuse overlapping writers."""
 
     def __init__(self, path: str = ":memory:", clock: Callable[[], datetime] | None = None,
                  read_only: bool = False):
@@ -77,7 +90,7 @@ class Database:
             self._con = duckdb.connect(path, read_only=read_only)
         except duckdb.Error as exc:
             raise _unavailable(path, exc) from None
-        self._write_lock = threading.RLock()
+        self._write_lock = _write_lock_for(path)
         self.clock: Callable[[], datetime] = clock or _wall_clock
         try:
             if read_only:
