@@ -8,7 +8,7 @@ from datetime import date, datetime
 import duckdb
 import pandas as pd
 
-from .where import Where
+from .where import SKU_PREFIX, Where, contains
 
 AGE_BUCKETS = ["0–2 days", "3–7 days", "8–14 days", "15–30 days", "over 30 days"]
 
@@ -29,11 +29,11 @@ def _where(f: BackorderFilter, alias: str = "o") -> tuple[str, list]:
         Where(f"{alias}.suffix > 0")
         .when(f.date_from, f"CAST({alias}.created_at AS DATE) >= ?", f.date_from)
         .when(f.date_to, f"CAST({alias}.created_at AS DATE) <= ?", f.date_to)
-        .when(f.sku, f"{alias}.order_no IN (SELECT order_no FROM order_lines WHERE sku = ?)",
-              (f.sku or "").strip())
+        .when(f.sku, f"{alias}.order_no IN (SELECT order_no FROM order_lines "
+                     f"WHERE {SKU_PREFIX})", (f.sku or "").strip())
         .when(f.priorities, f"{alias}.priority IN (SELECT unnest(?::INTEGER[]))",
               [int(p) for p in f.priorities or []])
-        .when(f.customer, f"{alias}.customer ILIKE '%' || ? || '%'", (f.customer or "").strip())
+        .when(f.customer, contains(f"{alias}.customer"), (f.customer or "").strip())
     )
     return where.sql, where.params
 
@@ -85,7 +85,8 @@ def top_skus(cur: duckdb.DuckDBPyConnection, f: BackorderFilter, limit: int = 10
             SELECT l.sku, sum(l.ordered_qty)::BIGINT AS units_waiting,
                    count(DISTINCT o.order_no) AS backorders
             FROM orders o JOIN order_lines l USING (order_no)
-            WHERE o.status = 'Back Order' AND {where} AND (?::VARCHAR IS NULL OR l.sku = ?)
+            WHERE o.status = 'Back Order' AND {where}
+              AND (?::VARCHAR IS NULL OR starts_with(lower(l.sku), lower(?)))
             GROUP BY l.sku ORDER BY units_waiting DESC, l.sku LIMIT ?),
         stock AS (
             SELECT sku,
@@ -109,10 +110,10 @@ def fill_rate_by_run(cur: duckdb.DuckDBPyConnection, f: BackorderFilter) -> pd.D
         Where()
         .when(f.date_from, 'CAST(r."at" AS DATE) >= ?', f.date_from)
         .when(f.date_to, 'CAST(r."at" AS DATE) <= ?', f.date_to)
-        .when(f.sku, "l.sku = ?", (f.sku or "").strip())
+        .when(f.sku, "starts_with(lower(l.sku), lower(?))", (f.sku or "").strip())
         .when(f.priorities, "o.priority IN (SELECT unnest(?::INTEGER[]))",
               [int(p) for p in f.priorities or []])
-        .when(f.customer, "o.customer ILIKE '%' || ? || '%'", (f.customer or "").strip())
+        .when(f.customer, contains("o.customer"), (f.customer or "").strip())
     )
     return cur.execute(f"""
         WITH lines AS (

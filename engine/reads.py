@@ -9,9 +9,10 @@ import duckdb
 import pandas as pd
 
 from .allocation import read_alerts
+from .errors import ValidationError
 from .orderno import rank_sql
 from .schema import STOCK_STATUSES
-from .where import Where
+from .where import SKU_PREFIX, Where, contains
 
 ORDER_SORTS = {
     # Open work first (On Order, Back Order, ...), each in rank of service; closed orders last.
@@ -47,13 +48,13 @@ def _order_where(cur: duckdb.DuckDBPyConnection, f: OrderFilter,
               ["" if c is None else c for c in f.ship_codes or []])
         .when(f.priorities, "priority IN (SELECT unnest(?::INTEGER[]))",
               [int(p) for p in f.priorities or []])
-        .when(f.sku, "order_no IN (SELECT order_no FROM order_lines WHERE sku = ?)",
+        .when(f.sku, f"order_no IN (SELECT order_no FROM order_lines WHERE {SKU_PREFIX})",
               (f.sku or "").strip())
         .when(f.date_from, "order_date >= ?", f.date_from)
         .when(f.date_to, "order_date <= ?", f.date_to)
         .when(text, "(order_no = ? OR starts_with(order_no, ? || '.') "
-                    "OR customer ILIKE '%' || ? || '%' "
-                    "OR order_no IN (SELECT order_no FROM order_lines WHERE sku ILIKE ?))",
+                    f"OR {contains('customer')} "
+                    f"OR order_no IN (SELECT order_no FROM order_lines WHERE {SKU_PREFIX}))",
               text, text, text, text)
         .when(f.order_nos is not None, "order_no IN (SELECT unnest(?::VARCHAR[]))",
               [str(n) for n in f.order_nos or []])
@@ -68,41 +69,100 @@ def count_orders(cur: duckdb.DuckDBPyConnection, f: OrderFilter,
     return cur.execute(f"SELECT count(*) FROM orders WHERE {where}", params).fetchall()[0][0]
 
 
+# Columns of the Orders grid an analyst can sort the whole filtered set by: "units" sorts
+# ascending, "-units" descending; ties fall back to the rank of service.
+ORDER_COLUMNS_SORTABLE = {
+    "order_no": "root_no, suffix", "order_date": "order_date", "priority": "priority",
+    "status": "status", "ship_code": "ship_code", "ship_complete": "ship_complete",
+    "customer": "lower(customer)", "parent_order_no": "parent_order_no",
+    "created_at": "created_at", "released_at": "released_at", "age_days": "age_days",
+    "lines": "lines", "units": "units", "units_allocated": "units_allocated",
+    "units_backordered": "units_backordered", "units_shorted": "units_shorted",
+    "value": "value", "skus": "skus",
+}
+_NEEDS_LINE_TOTALS = {"lines", "units", "units_allocated", "units_backordered",
+                      "units_shorted", "value", "skus"}
+
+
+def order_sort_sql(sort: str) -> tuple[str, bool]:
+    """(ORDER BY clause, whether it needs line totals) for a named sort or a column sort."""
+    if sort in ORDER_SORTS:
+        return ORDER_SORTS[sort], False
+    column = sort.removeprefix("-")
+    if column not in ORDER_COLUMNS_SORTABLE:
+        raise ValidationError(f"sort must be one of {', '.join(ORDER_SORTS)} or a column "
+                              f"({', '.join(ORDER_COLUMNS_SORTABLE)}), not {sort!r}",
+                              column="sort", value=sort)
+    direction = "DESC" if sort.startswith("-") else "ASC"
+    expressions = ", ".join(f"{e} {direction} NULLS LAST"
+                            for e in ORDER_COLUMNS_SORTABLE[column].split(", "))
+    return f"{expressions}, {rank_sql()}, order_no", column in _NEEDS_LINE_TOTALS
+
+
+_LINE_TOTALS = """
+    SELECT l.order_no, count(*) AS lines, sum(l.ordered_qty)::BIGINT AS units,
+           sum(l.allocated_qty)::BIGINT AS units_allocated,
+           sum(l.backorder_qty)::BIGINT AS units_backordered,
+           sum(l.shorted_qty)::BIGINT AS units_shorted,
+           round(sum(l.ordered_qty * coalesce(i.unit_price, 0)), 2)::DOUBLE AS value,
+           string_agg(DISTINCT l.sku, ', ' ORDER BY l.sku) AS skus
+    FROM order_lines l LEFT JOIN items i USING (sku)
+    WHERE l.order_no IN (SELECT order_no FROM {source}) GROUP BY l.order_no"""
+_WITH_AGE = """
+    SELECT *, CASE WHEN status = 'Back Order'
+                   THEN date_diff('day', created_at, ?::TIMESTAMP) END AS age_days
+    FROM orders WHERE {where}"""
+
+
+def _paged(where: str, sort: str, limit: int | None, offset: int) -> tuple[str, str]:
+    """CTEs ending in `shown` (a page of orders with age and line totals) and its ORDER BY.
+    A sort by a line total needs every filtered order's totals before the page is cut;
+    any other sort totals the page alone."""
+    order_by, by_totals = order_sort_sql(sort)
+    page = f"LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+    ctes = [f"filtered AS ({_WITH_AGE.format(where=where)})"]
+    if by_totals:
+        ctes += [f"totals AS ({_LINE_TOTALS.format(source='filtered')})",
+                 f"""shown AS (SELECT f.*, t.* EXCLUDE (order_no) FROM filtered f
+                     LEFT JOIN totals t USING (order_no) ORDER BY {order_by} {page})"""]
+    else:
+        ctes += [f"page AS (SELECT * FROM filtered ORDER BY {order_by} {page})",
+                 f"totals AS ({_LINE_TOTALS.format(source='page')})",
+                 """shown AS (SELECT p.*, t.* EXCLUDE (order_no) FROM page p
+                    LEFT JOIN totals t USING (order_no))"""]
+    return ",\n".join(ctes), order_by
+
+
 def list_order_nos(cur: duckdb.DuckDBPyConnection, f: OrderFilter, limit: int | None,
-                   sort: str, releasable: list[str] | None = None) -> list[str]:
-    """Only the numbers, in grid order: "select all matching" needs no line totals."""
+                   sort: str, releasable: list[str] | None = None, now=None) -> list[str]:
+    """Only the numbers, in grid order: "select all matching", group runs."""
     where, params = _order_where(cur, f, releasable)
-    order_by = ORDER_SORTS.get(sort, ORDER_SORTS["open_first"])
-    page = f"LIMIT {int(limit)}" if limit is not None else ""
-    frame = cur.execute(f"SELECT order_no FROM orders WHERE {where} ORDER BY {order_by} {page}",
-                        params).fetchnumpy()
-    return frame["order_no"].tolist()
+    order_by, by_totals = order_sort_sql(sort)
+    if by_totals:
+        ctes, order_by = _paged(where, sort, limit, 0)
+        sql = f"WITH {ctes} SELECT order_no FROM shown ORDER BY {order_by}"
+    else:  # no line totals needed at all
+        page = f"LIMIT {int(limit)}" if limit is not None else ""
+        sql = (f"WITH filtered AS ({_WITH_AGE.format(where=where)}) "
+               f"SELECT order_no FROM filtered ORDER BY {order_by} {page}")
+    return cur.execute(sql, [now, *params]).fetchnumpy()["order_no"].tolist()
 
 
 def list_orders(cur: duckdb.DuckDBPyConnection, f: OrderFilter, limit: int | None,
-                offset: int, sort: str, releasable: list[str] | None = None) -> pd.DataFrame:
-    """One page of orders with their line totals; `sort` is a key of ORDER_SORTS."""
+                offset: int, sort: str, releasable: list[str] | None = None,
+                now=None) -> pd.DataFrame:
+    """One page of orders with their line totals, sorted over the whole filtered set."""
     where, params = _order_where(cur, f, releasable)
-    order_by = ORDER_SORTS.get(sort, ORDER_SORTS["open_first"])
-    page = f"LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+    ctes, order_by = _paged(where, sort, limit, offset)
     return cur.execute(f"""
-        WITH page AS (
-            SELECT * FROM orders WHERE {where} ORDER BY {order_by} {page}),
-        line_totals AS (
-            SELECT order_no, count(*) AS lines, sum(ordered_qty)::BIGINT AS units,
-                   sum(allocated_qty)::BIGINT AS units_allocated,
-                   sum(backorder_qty)::BIGINT AS units_backordered,
-                   sum(shorted_qty)::BIGINT AS units_shorted,
-                   string_agg(DISTINCT sku, ', ') AS skus
-            FROM order_lines WHERE order_no IN (SELECT order_no FROM page) GROUP BY order_no)
-        SELECT p.order_no, p.parent_order_no, p.order_date, p.priority, p.status, p.ship_code,
-               p.ship_complete, p.customer, coalesce(t.lines, 0) AS lines,
-               coalesce(t.units, 0) AS units, coalesce(t.units_allocated, 0) AS units_allocated,
-               coalesce(t.units_backordered, 0) AS units_backordered,
-               coalesce(t.units_shorted, 0) AS units_shorted, t.skus,
-               p.created_at, p.released_at
-        FROM page p LEFT JOIN line_totals t USING (order_no)
-        ORDER BY {order_by}""", params).df()
+        WITH {ctes}
+        SELECT order_no, parent_order_no, order_date, priority, status, ship_code,
+               ship_complete, customer, coalesce(lines, 0) AS lines,
+               coalesce(units, 0) AS units, coalesce(units_allocated, 0) AS units_allocated,
+               coalesce(units_backordered, 0) AS units_backordered,
+               coalesce(units_shorted, 0) AS units_shorted, coalesce(value, 0) AS value,
+               skus, age_days, created_at, released_at
+        FROM shown ORDER BY {order_by}""", [now, *params]).df()
 
 
 def order_lines(cur: duckdb.DuckDBPyConnection, order_no: str) -> pd.DataFrame:
@@ -131,8 +191,7 @@ def _items_where(backorder_allowed: bool | None, has_backorders: bool,
         .when(backorder_allowed is not None, "backorder = ?", bool(backorder_allowed))
         .when(has_backorders, "units_waiting > 0")
         .when(shorted_not_allowed, "NOT backorder AND units_shorted > 0")
-        .when(text, "(sku ILIKE '%' || ? || '%' OR description ILIKE '%' || ? || '%')",
-              text, text)
+        .when(text, f"({contains('sku')} OR {contains('description')})", text, text)
     )
     return where.sql, where.params
 
@@ -195,7 +254,7 @@ def inventory(cur: duckdb.DuckDBPyConnection, search: str | None = None,
                CASE WHEN h.status = 'Available' THEN coalesce(r.reserved, 0) ELSE 0 END
                    ::BIGINT AS reserved
         FROM on_hand h LEFT JOIN reserved r USING (sku)
-        WHERE ?::VARCHAR IS NULL OR h.sku ILIKE '%' || ? || '%'
+        WHERE ?::VARCHAR IS NULL OR {contains('h.sku')}
         ORDER BY h.sku, list_position({list(STOCK_STATUSES)}, h.status) {page}""",
                        [text, text]).df()
 

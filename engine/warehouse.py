@@ -144,7 +144,7 @@ class Warehouse:
         f = filter or OrderFilter()
         releasable = self._releasable_list(f)
         with self.db.read() as cur:
-            return reads.list_orders(cur, f, limit, offset, sort, releasable)
+            return reads.list_orders(cur, f, limit, offset, sort, releasable, self.now())
 
     @guarded
     def order_nos(self, filter: OrderFilter | None = None, limit: int | None = None,
@@ -153,7 +153,7 @@ class Warehouse:
         f = filter or OrderFilter()
         releasable = self._releasable_list(f)
         with self.db.read() as cur:
-            return reads.list_order_nos(cur, f, limit, sort, releasable)
+            return reads.list_order_nos(cur, f, limit, sort, releasable, self.now())
 
     @guarded
     def count_orders(self, filter: OrderFilter | None = None) -> int:

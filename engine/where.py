@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+# Text typed by an analyst matches without regard to case, and `%` and `_` are plain
+# characters: no LIKE patterns, so nothing typed is a wildcard.
+SKU_PREFIX = "starts_with(lower(sku), lower(?))"
+
+
+def contains(column: str) -> str:
+    """`column` contains the bound text, case ignored, taken literally."""
+    return f"contains(lower({column}), lower(?))"
+
 
 class Where:
     def __init__(self, *always: str) -> None:
