@@ -34,13 +34,23 @@ def _candidate_errors(cur: duckdb.DuckDBPyConnection) -> None:
     """`release_candidates(order_no, request_pos, error)` from `release_request`."""
     cur.execute("""
         CREATE OR REPLACE TEMP TABLE release_candidates AS
+        WITH last_release AS (  -- who got there first, in words, for the one who did not
+            SELECT order_no, arg_max("user", audit_id) AS by_user, max("at") AS at
+            FROM audit WHERE action = 'released'
+              AND order_no IN (SELECT order_no FROM release_request)
+            GROUP BY order_no)
         SELECT r.order_no, r.request_pos,
                CASE WHEN o.order_no IS NULL THEN 'Order ' || r.order_no || ' was not found'
                     WHEN o.status = 'Cancelled' THEN 'Order is cancelled'
+                    WHEN o.status <> 'Back Order' AND x.order_no IS NOT NULL
+                        THEN 'Already released by ' || coalesce(x.by_user, 'someone') || ' at '
+                             || strftime(x.at, '%H:%M on %d %b') || '; it is ' || o.status
+                             || ', not Back Order'
                     WHEN o.status <> 'Back Order'
                         THEN 'Order is ' || o.status || ', not Back Order: nothing to release'
                END AS error
-        FROM release_request r LEFT JOIN orders o USING (order_no)""")
+        FROM release_request r LEFT JOIN orders o USING (order_no)
+        LEFT JOIN last_release x USING (order_no)""")
 
 
 def _fetch_needs(cur: duckdb.DuckDBPyConnection):

@@ -174,3 +174,15 @@ def test_a_writer_outside_this_process_lock_is_caught_by_the_database(tmp_path):
     stock = first.inventory().set_index(["sku", "status"])
     assert stock.loc[("A", "Available"), "reserved"] == 10
     assert first.order("2.001")["status"] == "Back Order"
+
+
+def test_a_backorder_released_by_someone_else_says_who_and_when(tmp_path):
+    first, second = _two_on_one_file(tmp_path)
+    first.run_fulfillment(["1", "2"])
+    first.adjust("A", 10)
+    first.release_backorders(["2.001"], user="Dana")
+    late = second.release_backorders(["2.001"], user="Lee")
+    assert late.released == []
+    reason = late.not_released["reason"].iloc[0]
+    assert reason.startswith("Already released by Dana at ")
+    assert "not Back Order" in reason
