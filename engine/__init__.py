@@ -16,7 +16,7 @@ from .errors import (
     WriteConflictError,
 )
 from .inventory import OrderActionResult, ReceiptResult
-from .reads import ORDER_COLUMNS_SORTABLE, ORDER_SORTS, OrderFilter
+from .reads import ORDER_COLUMNS_SORTABLE, ORDER_SORTS, AuditFilter, OrderFilter
 from .release import ReleaseResult
 from .schema import ORDER_STATUSES, STOCK_STATUSES
 from .warehouse import Warehouse
@@ -31,7 +31,8 @@ def open(path: str = ":memory:", read_only: bool = False) -> Warehouse:  # noqa:
 __all__ = [
     "AGE_BUCKETS", "BACKORDER_GROUPINGS", "ORDER_COLUMNS_SORTABLE", "ORDER_SORTS",
     "ORDER_STATUSES", "STOCK_STATUSES",
-    "BackorderError", "BackorderFilter", "DatabaseUnavailableError", "InventoryError",
+    "AuditFilter", "BackorderError", "BackorderFilter", "DatabaseUnavailableError",
+    "InventoryError",
     "OrderActionResult", "OrderFilter",
     "ReadOnlyError", "ReceiptResult", "ReleaseResult", "RunResult", "ValidationError",
     "Warehouse", "WriteConflictError", "open",

@@ -286,13 +286,48 @@ def runs(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         FROM runs r ORDER BY run_id DESC""").df()
 
 
-def audit_log(cur: duckdb.DuckDBPyConnection, limit: int | None = None,
-              order_no: str | None = None, sku: str | None = None) -> pd.DataFrame:
-    page = f"LIMIT {int(limit)}" if limit else ""
+@dataclass
+class AuditFilter:
+    """Who did what, when: every field left empty means 'any'."""
+    order_no: str | None = None
+    sku: str | None = None
+    user: str | None = None
+    actions: list[str] | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def _audit_where(f: AuditFilter) -> Where:
+    return (
+        Where()
+        .when(f.order_no, "order_no = ?", f.order_no)
+        .when(f.sku, "sku = ?", f.sku)
+        .when(f.user, contains('"user"'), f.user)
+        .when(f.actions, "action IN (SELECT unnest(?::VARCHAR[]))", list(f.actions or []))
+        .when(f.date_from, 'CAST("at" AS DATE) >= ?', f.date_from)
+        .when(f.date_to, 'CAST("at" AS DATE) <= ?', f.date_to)
+    )
+
+
+def audit_log(cur: duckdb.DuckDBPyConnection, f: AuditFilter, limit: int | None = None,
+              offset: int = 0) -> pd.DataFrame:
+    """Newest first."""
+    where = _audit_where(f)
+    page = f"LIMIT {int(limit)} OFFSET {int(offset)}" if limit else ""
     return cur.execute(f"""
         SELECT "at", "user", action, order_no, sku, qty, run_id, receipt_id, detail FROM audit
-        WHERE (? IS NULL OR order_no = ?) AND (? IS NULL OR sku = ?)
-        ORDER BY audit_id DESC {page}""", [order_no, order_no, sku, sku]).df()
+        WHERE {where.sql} ORDER BY audit_id DESC {page}""", where.params).df()
+
+
+def count_audit(cur: duckdb.DuckDBPyConnection, f: AuditFilter) -> int:
+    where = _audit_where(f)
+    return cur.execute(f"SELECT count(*) FROM audit WHERE {where.sql}",
+                       where.params).fetchall()[0][0]
+
+
+def audit_actions(cur: duckdb.DuckDBPyConnection) -> list[str]:
+    return [r[0] for r in cur.execute(
+        "SELECT DISTINCT action FROM audit ORDER BY 1").fetchall()]
 
 
 def distinct_ship_codes(cur: duckdb.DuckDBPyConnection) -> list[str]:

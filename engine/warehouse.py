@@ -7,13 +7,13 @@ from datetime import datetime
 
 import pandas as pd
 
-from . import analytics, edits, imports, inventory, reads, release
+from . import analytics, edits, imports, inventory, reads, release, waiting
 from .allocation import Progress, RunResult, run_fulfillment
 from .analytics import BackorderFilter
 from .db import Database
 from .errors import BackorderError
 from .guard import guarded, writes
-from .reads import OrderFilter
+from .reads import AuditFilter, OrderFilter
 
 
 class Warehouse:
@@ -90,6 +90,12 @@ class Warehouse:
     def release_backorders(self, order_nos: Iterable[str] | str,
                            user: str | None = None) -> release.ReleaseResult:
         return release.release_backorders(self.db, order_nos, user)
+
+    @guarded
+    def waiting_reasons(self, order_nos: Iterable[str] | str) -> pd.DataFrame:
+        """One short line per Back Order order among `order_nos`: what it lacks."""
+        with self.db.read() as cur:
+            return waiting.waiting_reasons(cur, order_nos)
 
     @guarded
     def releasable_now(self, include_blocked: bool = False) -> pd.DataFrame:
@@ -225,9 +231,22 @@ class Warehouse:
 
     @guarded
     def audit_log(self, limit: int | None = None, order_no: str | None = None,
-                  sku: str | None = None) -> pd.DataFrame:
+                  sku: str | None = None, filter: AuditFilter | None = None,
+                  offset: int = 0) -> pd.DataFrame:
+        """Newest first; `order_no` and `sku` narrow it, or a whole `AuditFilter`."""
+        f = filter or AuditFilter(order_no=order_no, sku=sku)
         with self.db.read() as cur:
-            return reads.audit_log(cur, limit, order_no, sku)
+            return reads.audit_log(cur, f, limit, offset)
+
+    @guarded
+    def count_audit(self, filter: AuditFilter | None = None) -> int:
+        with self.db.read() as cur:
+            return reads.count_audit(cur, filter or AuditFilter())
+
+    @guarded
+    def audit_actions(self) -> list[str]:
+        with self.db.read() as cur:
+            return reads.audit_actions(cur)
 
     @guarded
     def ship_codes(self) -> list[str]:

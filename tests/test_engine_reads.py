@@ -63,3 +63,25 @@ def test_analytics_sku_filter_matches_like_the_grid(shop):
     rates = shop.fill_rates(engine.BackorderFilter(sku="tr-"))
     assert rates["unit_fill_rate"].iloc[0] == pytest.approx(200 / (480 + 435))  # TR-* only
     assert shop.fill_rates(engine.BackorderFilter(sku="x"))["unit_fill_rate"].iloc[0] == 0
+
+
+def test_audit_log_filters_by_who_what_and_when(shop):
+    shop.receive("TR-GR", 5, user="Dana Smith")
+    shop.adjust("TR-BK", -3, reason="count", user="Lee")
+    f = engine.AuditFilter(user="dana")
+    assert shop.audit_log(filter=f)["action"].tolist() == ["receipt"]
+    assert shop.count_audit(engine.AuditFilter(actions=["adjustment", "receipt"])) == 2
+    assert "order_imported" in shop.audit_actions()
+    assert shop.count_audit() == len(shop.audit_log())
+    assert len(shop.audit_log(limit=10, offset=10)) == 10
+
+
+def test_waiting_reasons_name_what_each_backorder_lacks(wh):
+    build(wh, {"A": True, "B": True}, [("A", "Available", 2), ("A", "Frozen", 3)],
+          [{"order_no": "1"}, {"order_no": "2"}], [("1", 1, "A", 5), ("2", 1, "B", 1)])
+    wh.run_fulfillment(["1", "2"])
+    reasons = wh.waiting_reasons(["1.001", "2.001", "1", "99"]).set_index("order_no")["reason"]
+    assert reasons.to_dict() == {"1.001": "A needs 3: 0 free, 3 Frozen",
+                                 "2.001": "B needs 1: 0 free"}
+    wh.adjust("B", 1)
+    assert wh.waiting_reasons(["2.001"])["reason"].tolist() == ["Free stock covers it"]
