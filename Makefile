@@ -2,6 +2,8 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+# Only this machine by default; ADDRESS=0.0.0.0 serves a team (switch authentication on).
+ADDRESS ?= 127.0.0.1
 SCALE ?= 1
 
 .PHONY: run test setup setup-dev browser lint bench
@@ -25,7 +27,8 @@ browser:
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
 run: setup
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
+	$(PY) -m streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT) \
+		--server.headless true
 
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .
