@@ -3,6 +3,7 @@ switch, tick grid cells through the editor's state, and read the app's own Wareh
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -13,6 +14,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import engine  # noqa: E402
+from ui.text import WORD_JOINER  # noqa: E402
 
 TIMEOUT = 30
 ORDERS = "pages/1_Orders.py"
@@ -62,3 +64,9 @@ def tick(at: AppTest, key: str, rows: list[int], column: str = "Select",
     at.session_state[key] = {"edited_rows": {r: {column: value} for r in rows},
                              "added_rows": [], "deleted_rows": []}
     return at.run()
+
+
+def shown(markdown: str) -> str:
+    """What a reader sees of Markdown whose data parts ui.text.escape_md escaped: the
+    backslashes before punctuation and the invisible word joiners are gone."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace(WORD_JOINER, "")

@@ -57,6 +57,18 @@ def test_top_skus_puts_stock_beside_units_waiting():
     assert list(fig.layout.yaxis.categoryarray) == ["B", "A"]  # biggest on top
 
 
+def test_a_sku_with_tags_is_a_label_not_a_link():
+    """Plotly turns <a href> in a label into a link; a SKU is shown as written instead."""
+    sku = "<a href='http://127.0.0.1:9/'>log in</a>"
+    top = pd.DataFrame({"sku": [sku], "description": ["x"], "units_waiting": [1],
+                        "backorders": [1], "available": [0], "free": [0], "frozen": [0],
+                        "damaged": [0]})
+    fig = charts.top_skus_figure(top)
+    label = "&lt;a href='http://127.0.0.1:9/'&gt;log in&lt;/a&gt;"
+    assert {t.y[0] for t in fig.data} == {label}
+    assert list(fig.layout.yaxis.categoryarray) == [label]
+
+
 def test_fill_rate_lines_are_percentages_per_run():
     rates = pd.DataFrame({"run_id": [1, 2], "line_fill_rate": [1.0, 0.5],
                           "unit_fill_rate": [0.9, 0.25]})

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from engine import AGE_BUCKETS
 
 from .colors import HEX, STOCK_STATUS_COLORS
+from .text import plotly_text
 
 EVENT_COLORS = {"created": HEX["orange"], "released": HEX["green"]}
 WAITING_COLOR = HEX["orange"]
@@ -69,11 +70,11 @@ def top_skus_figure(top: pd.DataFrame) -> go.Figure:
               ("available", "Available", HEX[STOCK_STATUS_COLORS["Available"]]),
               ("frozen", "Frozen", HEX[STOCK_STATUS_COLORS["Frozen"]]),
               ("damaged", "Damaged", HEX[STOCK_STATUS_COLORS["Damaged"]])]
+    skus = [plotly_text(s) for s in top["sku"]]  # SKUs are data: shown as text
     for column, name, color in series:
-        fig.add_bar(y=top["sku"], x=top[column], name=name, orientation="h",
-                    marker_color=color)
+        fig.add_bar(y=skus, x=top[column], name=name, orientation="h", marker_color=color)
     fig.update_layout(barmode="group")
-    fig.update_yaxes(categoryorder="array", categoryarray=list(top["sku"])[::-1])
+    fig.update_yaxes(categoryorder="array", categoryarray=skus[::-1])
     return _layout(fig, title, "Units", "SKU")
 
 

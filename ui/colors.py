@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from .text import escape_md
+
 # Streamlit theme colour names (badges, Markdown) and matching hex values (Plotly).
 ORDER_STATUS_COLORS: dict[str, str] = {
     "Pending": "gray",
@@ -32,8 +34,9 @@ def hex_of(palette: dict[str, str], key: str) -> str:
 
 
 def badge(text: str, palette: dict[str, str]) -> str:
-    """Markdown badge such as `:orange-badge[Back Order]` for inline text."""
-    return f":{palette.get(text, 'gray')}-badge[{text}]"
+    """Markdown badge such as `:orange-badge[Back Order]` for inline text; the text is
+    shown as written."""
+    return f":{palette.get(text, 'gray')}-badge[{escape_md(text)}]"
 
 
 def badge_column(label: str, palette: dict[str, str]) -> st.column_config.Column:
