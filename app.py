@@ -7,7 +7,8 @@ import streamlit as st
 from ui import data, release
 from ui.colors import SEVERITY_COLORS, badge
 from ui.layout import HOME, PAGES, page
-from ui.state import after_write, attempt, warehouse
+from ui.state import after_write, attempt, can_write, warehouse, write_help
+from ui.text import escape_md
 
 path = page("Backorder desk", "📦",
             "What needs attention now: backorders waiting, the ones you can release, and "
@@ -16,7 +17,8 @@ path = page("Backorder desk", "📦",
 if data.is_empty(path):
     st.info("The warehouse is empty: no items, stock or orders yet. Import your data "
             "through the engine, or load the demo warehouse to look around.", icon="📭")
-    if st.button("Load demo data", key="home_load_demo", type="primary"):
+    if st.button("Load demo data", key="home_load_demo", type="primary",
+                 disabled=not can_write(), help=write_help("Six weeks of demo history")):
         with st.spinner("Loading six weeks of demo history…"):
             ok, _ = attempt(warehouse().load_demo)
         if ok:
@@ -57,10 +59,11 @@ with left, st.container(border=True):
         shown = releasable.head(10)
         for row in shown.itertuples():
             order_col, what_col, button_col = st.columns([2, 5, 2], vertical_alignment="center")
-            order_col.markdown(f"**{row.order_no}** · P{row.priority}")
-            what_col.caption(f"{row.skus} · {row.units} units · {row.customer or ''}")
+            order_col.markdown(f"**{escape_md(row.order_no)}** · P{row.priority}")
+            what_col.caption(f"{escape_md(row.skus)} · {row.units} units · "
+                             f"{escape_md(row.customer or '')}")
             if button_col.button("Release", key=f"home_release_{row.order_no}",
-                                 help=f"Review {row.order_no} in the release form"):
+                                 help=f"Review {escape_md(row.order_no)} in the release form"):
                 release.start([row.order_no], origin=HOME)
                 st.switch_page(release.PAGE)
         if len(releasable) > len(shown):
@@ -79,7 +82,8 @@ with right:
             st.markdown("  ".join(
                 f"{badge(sev, SEVERITY_COLORS)} **{counts.get(sev, 0)}**"
                 for sev in ("error", "warning", "info")))
-            kinds = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in last["by_kind"].items())
+            kinds = ", ".join(f"{escape_md(k.replace('_', ' '))} {v}"
+                              for k, v in last["by_kind"].items())
             st.caption(kinds or "No alerts")
         st.page_link(PAGES["fulfillment"], label="Fulfillment results", icon="🚚")
     with st.container(border=True):

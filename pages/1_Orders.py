@@ -21,7 +21,8 @@ from ui.grid import (
     ticks,
 )
 from ui.layout import PAGES, page, stop_if_empty
-from ui.state import after_write, attempt, user, warehouse
+from ui.state import after_write, attempt, can_write, user, warehouse, write_help
+from ui.text import escape_md
 
 path = page("Orders", "📋", "Tick orders to run fulfillment or release backorders. Priority "
             "and Ship complete are editable until an order is processed.")
@@ -69,7 +70,7 @@ if frame.empty:
 else:
     edited = st.data_editor(
         original, key=orders.GRID_KEY, hide_index=True, row_height=ROW_HEIGHT,
-        column_config=column_config(), disabled=False, num_rows="fixed",
+        column_config=column_config(editable=can_write()), disabled=False, num_rows="fixed",
         height=min(ROW_HEIGHT * (len(original) + 1) + 3, ROW_HEIGHT * 26 + 3),
         alt="Orders on this page; tick Select to act on them")
     orders.sync_ticks(*ticks(edited))
@@ -86,8 +87,8 @@ with bar:
     st.markdown(f"**{len(chosen):,}** selected")
     actions = st.columns(6)
     if actions[0].button("Run Fulfillment", key="orders_run", type="primary",
-                         disabled=not chosen,
-                         help="Run fulfillment on the selected On Order orders"):
+                         disabled=not chosen or not can_write(),
+                         help=write_help("Run fulfillment on the selected On Order orders")):
         on_order = data.order_nos(path, OrderFilter(order_nos=chosen, statuses=["On Order"]))
         if not on_order:
             st.warning("None of the selected orders is On Order; only On Order orders run.")
@@ -110,7 +111,8 @@ with bar:
         orders.clear_selection()
         st.rerun()
     if actions[4].button(f"Save edits ({len(pending)})", key="orders_save",
-                         disabled=not pending, help="Save priority and ship-complete changes"):
+                         disabled=not pending or not can_write(),
+                         help=write_help("Save priority and ship-complete changes")):
         ok, changed = attempt(lambda: warehouse().edit_orders(pending, user=user()))
         if ok:
             after_write(f"Saved changes to {changed} order(s)")
@@ -128,18 +130,19 @@ if not detail_no and len(orders.selected()) == 1:
 if detail_no:
     info = data.order(path, detail_no)
     if info is None:
-        st.warning(f"Order {detail_no} was not found.")
+        st.warning(f"Order {escape_md(detail_no)} was not found.")
     else:
         st.markdown(
-            f"### {info['order_no']} {badge(info['status'], ORDER_STATUS_COLORS)}\n"
+            f"### {escape_md(info['order_no'])} {badge(info['status'], ORDER_STATUS_COLORS)}\n"
             f"Priority **{info['priority']}** · ordered {info['order_date']:%d %b %Y} · "
-            f"{info['customer'] or 'no customer'} · ship code *{info['ship_code'] or '—'}* · "
+            f"{escape_md(info['customer'] or 'no customer')} · ship code "
+            f"*{escape_md(info['ship_code'] or '—')}* · "
             f"ship complete **{'yes' if info['ship_complete'] else 'no'}**"
-            + (f" · backorder of **{info['parent_order_no']}**"
+            + (f" · backorder of **{escape_md(info['parent_order_no'])}**"
                if info["parent_order_no"] else ""))
         if info["status"] == "Back Order" and st.button(
                 "Release Back Order", key="orders_detail_release", type="tertiary",
-                icon="↩️", help=f"Review {detail_no} for release"):
+                icon="↩️", help=f"Review {escape_md(detail_no)} for release"):
             release.start([detail_no], origin=PAGES["orders"])
             st.switch_page(release.PAGE)
         lines_tab, history_tab = st.tabs(["Lines", "History"])

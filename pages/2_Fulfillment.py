@@ -8,10 +8,11 @@ import math
 import streamlit as st
 
 from engine import BACKORDER_GROUPINGS, OrderFilter
-from ui import data, fulfil, orders
+from ui import data, fulfil
 from ui.colors import SEVERITY_COLORS, as_badges, badge_column
 from ui.layout import PAGES, page, stop_if_empty
-from ui.state import after_write, attempt, user, warehouse
+from ui.state import can_write, write_help
+from ui.text import escape_md
 
 GROUPING_LABELS = {"per_line": "One backorder per short line (140.001, 140.002, …)",
                    "per_order": "One backorder per order, holding all its short lines"}
@@ -46,18 +47,13 @@ with st.container(border=True):
     st.markdown(f"**{count:,}** On Order orders in this group")
     grouping = st.radio("Backorder grouping", BACKORDER_GROUPINGS, key="fulfil_grouping",
                         format_func=GROUPING_LABELS.get)
-    if st.button("Run Fulfillment", key="fulfil_run", type="primary", disabled=count == 0):
-        order_nos = data.order_nos(path, group_filter)
+    if st.button("Run Fulfillment", key="fulfil_run", type="primary",
+                 disabled=count == 0 or not can_write(),
+                 help=write_help("Allocate stock to this group now")):
         bar = st.progress(0.0, text="Starting the run")
-        ok, result = attempt(lambda: warehouse().run_fulfillment(
-            order_nos, user=user(), backorder_grouping=grouping,
-            progress=lambda fraction, message: bar.progress(min(max(fraction, 0.0), 1.0),
-                                                            text=message)))
-        if ok and result is not None:
-            fulfil.show_run(result.run_id)
-            fulfil.hand_over([])
-            orders.clear_selection()
-            after_write(f"Run {result.run_id} done: {len(order_nos)} orders")
+        if fulfil.run(data.order_nos(path, group_filter), grouping,
+                      lambda fraction, message: bar.progress(min(max(fraction, 0.0), 1.0),
+                                                             text=escape_md(message))):
             st.rerun()
 
 st.header("Fulfillment Results")
@@ -85,7 +81,7 @@ with st.container(horizontal=True):
     st.metric("Left On Order", f"{summary['orders_remaining']:,}", border=True,
               help="Ship complete could not be met")
 st.caption(f"{summary['orders_requested']:,} orders requested · grouping "
-           f"{summary['backorder_grouping']}")
+           f"{escape_md(summary['backorder_grouping'])}")
 
 total = data.alert_count(path, run_id)
 st.subheader(f"Alerts ({total:,})")

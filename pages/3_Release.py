@@ -8,7 +8,8 @@ import streamlit as st
 from ui import data, orders, release
 from ui.colors import OUTCOME_COLORS, OUTCOME_LABELS, as_badges, badge_column
 from ui.layout import HOME, PAGES, page, stop_if_empty
-from ui.state import after_write, attempt, user, warehouse
+from ui.state import after_write, attempt, can_write, user, warehouse, write_help
+from ui.text import escape_md
 
 STEP_TITLES = {"select": "1 · Select", "review": "2 · Review and Submit",
                "confirm": "3 · Confirmation"}
@@ -79,8 +80,9 @@ elif step == "review":
         st.warning("No order can be released now, so there is nothing to submit.")
     cols = st.columns([1, 1, 6])
     cols[0].button("Back", key="release_back", on_click=back_to_select)
-    if cols[1].button("Submit", key="release_submit", type="primary", disabled=not ready,
-                      help=f"Release the {len(ready)} ok orders in one transaction"):
+    if cols[1].button("Submit", key="release_submit", type="primary",
+                      disabled=not ready or not can_write(),
+                      help=write_help(f"Release the {len(ready)} ok orders in one transaction")):
         if release.claim_submit():
             ok, result = attempt(lambda: warehouse().release_backorders(ready, user=user()))
             if ok and result is not None:
@@ -98,7 +100,8 @@ else:
     outcome = release.result() or {"released": [], "not_released": None}
     released = outcome["released"]
     if released:
-        st.success(f"Released {len(released)} backorder(s): {', '.join(released)}. They are "
+        st.success(f"Released {len(released)} backorder(s): {escape_md(', '.join(released))}. "
+                   "They are "
                    "On Order, Ready to ship, with their stock reserved.", icon="✅")
     else:
         st.warning("Nothing was released.")

@@ -9,7 +9,7 @@ import streamlit as st
 
 from ui import data
 from ui.layout import page, stop_if_empty
-from ui.state import after_write, attempt, user, warehouse
+from ui.state import after_write, attempt, can_write, user, warehouse, write_help
 
 GRID_KEY = "items_grid"
 PAGE_SIZE = 200  # one page in the grid; filtering and paging happen in DuckDB
@@ -46,14 +46,15 @@ original = frame.set_index("sku", drop=False)[
     ["backorder", *[c for c in frame.columns if c != "backorder"]]]
 edited = st.data_editor(
     original, key=GRID_KEY, hide_index=True, row_height=35, num_rows="fixed",
-    disabled=[c for c in original.columns if c != "backorder"],
+    disabled=[c for c in original.columns if c != "backorder" or not can_write()],
     alt="Items with their backorder flag, stock and demand",
     column_config={
         "sku": st.column_config.TextColumn("SKU", pinned=True),
         "description": "Description",
         "backorder": st.column_config.CheckboxColumn("Backorder allowed", width="small",
                                                      pinned=True,
-                                                     help="Editable; saved with an audit row"),
+                                                     help=write_help("Editable; saved with "
+                                                                     "an audit row")),
         "unit_price": st.column_config.NumberColumn("Unit price", format="%.2f"),
         "available": "Available", "reserved": "Reserved", "free": "Free",
         "frozen": "Frozen", "damaged": "Damaged", "quarantine": "Quarantine",
@@ -64,7 +65,8 @@ turn_on = changed.index[changed].tolist()
 turn_off = changed.index[~changed.astype(bool)].tolist()
 
 if st.button(f"Save backorder flags ({len(changed)})", key="items_save", type="primary",
-             disabled=changed.empty):
+             disabled=changed.empty or not can_write(),
+             help=write_help("Save the ticked flags, each with an audit row")):
     wh = warehouse()
     ok_on, n_on = attempt(lambda: wh.set_backorder(turn_on, True, user=user()) if turn_on else 0)
     ok_off, n_off = attempt(

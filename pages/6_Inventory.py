@@ -10,7 +10,8 @@ from engine import STOCK_STATUSES
 from ui import data, release
 from ui.colors import STOCK_STATUS_COLORS, as_badges, badge_column
 from ui.layout import PAGES, page, stop_if_empty
-from ui.state import after_write, attempt, user, warehouse
+from ui.state import after_write, attempt, can_write, user, warehouse, write_help
+from ui.text import escape_md
 
 SHOW_RELEASABLE = "inventory_show_releasable"
 LAST_RECEIPT = "inventory_last_receipt"
@@ -27,7 +28,8 @@ with receive_tab, st.form("inventory_receive_form", clear_on_submit=True):
     sku = st.selectbox("SKU", skus, index=None, key="inv_recv_sku", placeholder="Pick a SKU")
     qty = st.number_input("Quantity received", min_value=1, step=1, key="inv_recv_qty")
     reason = st.text_input("Reference", key="inv_recv_reason", placeholder="e.g. PO 4711")
-    if st.form_submit_button("Receive", type="primary"):
+    if st.form_submit_button("Receive", type="primary", disabled=not can_write(),
+                             help=write_help("Receive into Available; releases what it can")):
         ok, receipt = attempt(lambda: wh.receive(sku or "", int(qty), user=user(),
                                                  reason=reason or None))
         if ok and receipt is not None:
@@ -44,7 +46,8 @@ with adjust_tab, st.form("inventory_adjust_form", clear_on_submit=True):
     status = st.selectbox("Stock status", STOCK_STATUSES, key="inv_adj_status")
     delta = st.number_input("Change (+ adds, − removes)", step=1, value=0, key="inv_adj_delta")
     reason = st.text_input("Reason", key="inv_adj_reason", placeholder="e.g. cycle count")
-    if st.form_submit_button("Adjust", type="primary"):
+    if st.form_submit_button("Adjust", type="primary", disabled=not can_write(),
+                             help=write_help("Add or remove units of one status")):
         ok, _ = attempt(lambda: wh.adjust(sku or "", int(delta), reason=reason or None,
                                           user=user(), status=status))
         if ok:
@@ -59,7 +62,8 @@ with status_tab, st.form("inventory_status_form", clear_on_submit=True):
     from_status = cols[0].selectbox("From", STOCK_STATUSES, index=1, key="inv_st_from")
     to_status = cols[1].selectbox("To", STOCK_STATUSES, index=0, key="inv_st_to")
     reason = st.text_input("Reason", key="inv_st_reason", placeholder="e.g. count finished")
-    if st.form_submit_button("Change status", type="primary"):
+    if st.form_submit_button("Change status", type="primary", disabled=not can_write(),
+                             help=write_help("Move units from one status to another")):
         ok, _ = attempt(lambda: wh.change_status(sku or "", int(qty), from_status, to_status,
                                                  user=user(), reason=reason or None))
         if ok:
@@ -70,8 +74,9 @@ with status_tab, st.form("inventory_status_form", clear_on_submit=True):
 receipt = st.session_state.get(LAST_RECEIPT)
 if receipt:
     released = receipt["released"]
-    st.success(f"Receipt {receipt['id']}: {receipt['qty']} {receipt['sku']} into Available. "
-               + (f"Released by itself: {', '.join(released)}." if released
+    st.success(f"Receipt {receipt['id']}: {receipt['qty']} {escape_md(receipt['sku'])} into "
+               "Available. "
+               + (f"Released by itself: {escape_md(', '.join(released))}." if released
                   else "No waiting backorder could be released by it."), icon="📦")
 
 if st.session_state.get(SHOW_RELEASABLE):

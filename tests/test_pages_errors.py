@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pages_helpers import shown
 from streamlit.testing.v1 import AppTest
 
 
@@ -25,7 +26,7 @@ def _script() -> None:
 def test_errors_are_shown_as_messages_not_tracebacks():
     at = AppTest.from_function(_script).run()
     assert not at.exception
-    messages = [e.value for e in at.error]
+    messages = [shown(e.value) for e in at.error]
     assert "qty must be greater than zero, not 0" in messages
     assert any("nothing was saved" in m and "disk on fire" not in m for m in messages)
     assert "outcomes False False" in at.markdown[0].value

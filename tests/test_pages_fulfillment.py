@@ -71,3 +71,35 @@ def test_open_a_new_backorder_from_the_alerts(small_db):
 def test_empty_database(empty_db):
     at = app(FULFILLMENT)
     assert "warehouse is empty" in at.info[0].value
+
+
+def _click_during_the_run() -> None:
+    """The Run button's work, with a click landing at the first progress report: the
+    progress callback raises Streamlit's own rerun request, as a click does."""
+    import streamlit as st
+
+    from engine import OrderFilter
+    from ui import data, fulfil
+    from ui.state import db_path
+
+    path = db_path()
+    st.write(f"runs {len(data.runs(path))}")  # cached before the run
+    if not st.session_state.get("clicked"):
+        st.session_state["clicked"] = True
+        fulfil.run(data.order_nos(path, OrderFilter(statuses=["On Order"])), "per_line",
+                   lambda fraction, message: st.rerun())
+        st.write("the click did not interrupt the run")
+    st.write(f"shown {fulfil.shown_run()}")
+
+
+def test_a_click_during_the_run_keeps_it_and_refreshes_the_screens(small_db):
+    """The engine commits the run and then re-raises the rerun; the screens must show it."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_click_during_the_run, default_timeout=30).run()
+    assert not at.exception
+    texts = [m.value for m in at.markdown]
+    run_id = int(open_db(small_db).runs()["run_id"].iloc[0])
+    assert "the click did not interrupt the run" not in texts
+    assert texts == ["runs 1", f"shown {run_id}"]
+    assert open_db(small_db).count_orders(OrderFilter(statuses=["On Order"])) == 0

@@ -8,122 +8,122 @@ import streamlit as st
 
 from engine import BackorderFilter, OrderFilter
 
-from .state import _open
+from .state import warehouse_at
 
 TTL = "5m"  # a safety net for writes made by other processes; our own writes clear the cache
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def orders(path: str, f: OrderFilter, limit: int, offset: int, sort: str) -> pd.DataFrame:
-    return _open(path).orders(f, limit=limit, offset=offset, sort=sort)
+    return warehouse_at(path).orders(f, limit=limit, offset=offset, sort=sort)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def count_orders(path: str, f: OrderFilter) -> int:
-    return _open(path).count_orders(f)
+    return warehouse_at(path).count_orders(f)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def order_nos(path: str, f: OrderFilter, limit: int | None = None) -> list[str]:
-    return _open(path).order_nos(f, limit)
+    return warehouse_at(path).order_nos(f, limit)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def order(path: str, order_no: str) -> dict | None:
-    return _open(path).order(order_no)
+    return warehouse_at(path).order(order_no)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def order_lines(path: str, order_no: str) -> pd.DataFrame:
-    return _open(path).order_lines(order_no)
+    return warehouse_at(path).order_lines(order_no)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def order_history(path: str, order_no: str) -> pd.DataFrame:
-    return _open(path).order_history(order_no)
+    return warehouse_at(path).order_history(order_no)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def ship_codes(path: str) -> list[str]:
-    return _open(path).ship_codes()
+    return warehouse_at(path).ship_codes()
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def attention(path: str) -> dict:
-    return _open(path).attention()
+    return warehouse_at(path).attention()
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def releasable_now(path: str, include_blocked: bool = False) -> pd.DataFrame:
-    return _open(path).releasable_now(include_blocked)
+    return warehouse_at(path).releasable_now(include_blocked)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def runs(path: str) -> pd.DataFrame:
-    return _open(path).runs()
+    return warehouse_at(path).runs()
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def alerts(path: str, run_id: int, limit: int | None = None, offset: int = 0) -> pd.DataFrame:
-    return _open(path).alerts(run_id, limit, offset)
+    return warehouse_at(path).alerts(run_id, limit, offset)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def alert_count(path: str, run_id: int) -> int:
-    return int(_open(path).alert_counts(run_id)["alerts"].sum())
+    return int(warehouse_at(path).alert_counts(run_id)["alerts"].sum())
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def items(path: str, backorder_allowed: bool | None = None, has_backorders: bool = False,
           shorted_not_allowed: bool = False, search: str | None = None,
           limit: int | None = None, offset: int = 0) -> pd.DataFrame:
-    return _open(path).items(backorder_allowed, has_backorders, shorted_not_allowed, search,
+    return warehouse_at(path).items(backorder_allowed, has_backorders, shorted_not_allowed, search,
                              limit, offset)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def count_items(path: str, backorder_allowed: bool | None = None, has_backorders: bool = False,
                 shorted_not_allowed: bool = False, search: str | None = None) -> int:
-    return _open(path).count_items(backorder_allowed, has_backorders, shorted_not_allowed,
+    return warehouse_at(path).count_items(backorder_allowed, has_backorders, shorted_not_allowed,
                                    search)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def skus(path: str) -> list[str]:
-    return _open(path).skus()
+    return warehouse_at(path).skus()
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def inventory(path: str, search: str | None = None, limit: int | None = None) -> pd.DataFrame:
-    return _open(path).inventory(search, limit)
+    return warehouse_at(path).inventory(search, limit)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def ledger(path: str, limit: int = 200, sku: str | None = None) -> pd.DataFrame:
-    return _open(path).ledger(limit, sku)
+    return warehouse_at(path).ledger(limit, sku)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def backorder_volume(path: str, f: BackorderFilter) -> pd.DataFrame:
-    return _open(path).backorder_volume(f)
+    return warehouse_at(path).backorder_volume(f)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def backorder_aging(path: str, f: BackorderFilter) -> pd.DataFrame:
-    return _open(path).backorder_aging(f)
+    return warehouse_at(path).backorder_aging(f)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def top_backorder_skus(path: str, f: BackorderFilter, limit: int = 10) -> pd.DataFrame:
-    return _open(path).top_backorder_skus(f, limit)
+    return warehouse_at(path).top_backorder_skus(f, limit)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def fill_rates(path: str, f: BackorderFilter) -> pd.DataFrame:
-    return _open(path).fill_rates(f)
+    return warehouse_at(path).fill_rates(f)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def is_empty(path: str) -> bool:
-    return _open(path).is_empty()
+    return warehouse_at(path).is_empty()
 

@@ -1,9 +1,14 @@
 """State of the Run Fulfillment screen: the group of orders handed over from the Orders
-grid, and the run whose results are open."""
+grid, the run whose results are open, and the run itself."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
+
+from . import orders
+from .state import after_write, attempt, user, warehouse
 
 PAGE = "pages/2_Fulfillment.py"
 GROUP_KEY = "fulfil_order_nos"
@@ -37,3 +42,29 @@ def pick_default(run_id: int, run_ids: list[int]) -> None:
 
 def shown_run() -> int | None:
     return st.session_state.get(RUN_KEY)
+
+
+def _newest_run() -> int | None:
+    runs = warehouse().runs()
+    return int(runs["run_id"].max()) if not runs.empty else None
+
+
+def run(order_nos: list[str], grouping: str,
+        progress: Callable[[float, str], object]) -> bool:
+    """Run fulfillment on `order_nos`, reporting to `progress`. True when a run was made.
+
+    A click during the run makes `progress` raise Streamlit's rerun request; the engine
+    finishes (commits) the run first and raises it afterwards. So the screens are
+    refreshed and the new run opened in a `finally`, whichever way the call ends."""
+    before = _newest_run()
+    try:
+        ok, _ = attempt(lambda: warehouse().run_fulfillment(
+            order_nos, user=user(), backorder_grouping=grouping, progress=progress))
+    finally:
+        made = _newest_run()
+        if made is not None and made != before:
+            show_run(made)
+            hand_over([])
+            orders.clear_selection()
+            after_write(f"Run {made} done: {len(order_nos)} orders")
+    return ok and made != before

@@ -52,17 +52,20 @@ def cell_edits(original: pd.DataFrame, edited: pd.DataFrame) -> dict[str, dict[s
     return changes
 
 
-def column_config() -> dict[str, object]:
+def column_config(editable: bool = True) -> dict[str, object]:
+    """The Orders grid's columns; with `editable` False (viewing only, or not logged in)
+    only Select can be ticked."""
     return {
         SELECT: st.column_config.CheckboxColumn("Select", help="Tick orders to act on",
                                                 width="small", pinned=True),
         "order": st.column_config.TextColumn("Order", disabled=True, pinned=True),
         "status": badge_column("Status", ORDER_STATUS_COLORS),
         "priority": st.column_config.NumberColumn(
-            "Priority", min_value=1, max_value=5, step=1, format="%d",
+            "Priority", min_value=1, max_value=5, step=1, format="%d", disabled=not editable,
             help="1 is most urgent; editable until the order is processed"),
         "ship_complete": st.column_config.CheckboxColumn(
-            "Ship complete", help="Ship whole or not at all; editable until processed"),
+            "Ship complete", help="Ship whole or not at all; editable until processed",
+            disabled=not editable),
         "order_date": st.column_config.DateColumn("Order date", disabled=True),
         "ship_code": st.column_config.TextColumn("Ship code", disabled=True),
         "customer": st.column_config.TextColumn("Customer", disabled=True),

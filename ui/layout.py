@@ -1,12 +1,13 @@
-"""Page scaffolding every screen shares: wide layout, title, analyst name, toasts, and the
-empty-warehouse message."""
+"""Page scaffolding every screen shares: wide layout, title, who is working, the database
+opened (or why it cannot be), the viewing-only banner, toasts, and the empty-warehouse
+message."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from . import data
-from .state import USER_KEY, db_path, show_flashes, warehouse
+from . import data, identity
+from .state import VIEWING_ONLY, db_path, open_or_stop, read_only, show_flashes
 
 HOME = "app.py"
 PAGES = {
@@ -22,12 +23,13 @@ PAGES = {
 def page(title: str, icon: str, caption: str | None = None) -> str:
     """Set up a screen and return the database path that the cached reads take."""
     st.set_page_config(page_title=f"{title} · Backorder desk", page_icon=icon, layout="wide")
-    warehouse()  # opens (and on first start seeds) the database before any read
+    st.title(f"{icon} {title}")
+    open_or_stop()  # opens (and on first start seeds) the database before any read
     show_flashes()
     with st.sidebar:
-        st.text_input("Analyst", value="analyst", key=USER_KEY, persist_state="session",
-                      help="Written into the audit log with every change you make")
-    st.title(f"{icon} {title}")
+        identity.sidebar()
+    if read_only():
+        st.container(key="viewing_only").info(VIEWING_ONLY, icon="👁️")
     if caption:
         st.caption(caption)
     return db_path()

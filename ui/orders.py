@@ -7,7 +7,7 @@ from datetime import date
 
 import streamlit as st
 
-from engine import OrderFilter
+from engine import ORDER_STATUSES, OrderFilter
 
 from .state import clear_grids
 
@@ -66,8 +66,8 @@ def apply_query_params() -> None:
     if not any(params.values()) or st.session_state.get(QP_KEY) == signature:
         return
     st.session_state[QP_KEY] = signature
-    if params["status"]:
-        st.session_state[F["statuses"]] = params["status"]
+    if params["status"]:  # only real statuses: a link cannot put junk into the filter
+        st.session_state[F["statuses"]] = [s for s in params["status"] if s in ORDER_STATUSES]
     if params["releasable"]:
         st.session_state[F["releasable_only"]] = params["releasable"][0] in ("1", "true")
     if params["sku"]:

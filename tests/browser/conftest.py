@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -191,13 +191,16 @@ class Server:
         return engine.open(str(self.db))
 
 
-def start_server(db: Path, log: Path) -> Server:
+def start_server(db: Path, log: Path, env: dict[str, str] | None = None,
+                 args: tuple[str, ...] = ()) -> Server:
+    """`env` adds environment variables (BACKORDER_READ_ONLY=1), `args` Streamlit options
+    (--secrets.files for authentication)."""
     port = free_port()
-    env = {**os.environ, "BACKORDER_DB": str(db), "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "BACKORDER_DB": str(db), "PYTHONPATH": str(ROOT), **(env or {})}
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py",  # the venv running pytest
          "--server.headless", "true", "--server.port", str(port),
-         "--browser.gatherUsageStats", "false"],
+         "--browser.gatherUsageStats", "false", *args],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         start_new_session=True)
     server = Server(db, port, process, log)
@@ -242,6 +245,27 @@ def server(request, fresh_db, tmp_path) -> Iterator[Server]:
         _keep_server_log(request.node, srv)
 
 
+@pytest.fixture
+def start_app(request, browser, page, tmp_path) -> Iterator[Callable[..., App]]:
+    """Start a server of the test's own on any database file, with extra environment or
+    Streamlit options, and drive it: `start_app(db, env={...}, args=(...))`. Every
+    server started is stopped afterwards, and its log kept if the test failed."""
+    servers: list[Server] = []
+
+    def start(db: Path, env: dict[str, str] | None = None, args: tuple[str, ...] = ()) -> App:
+        log = tmp_path / f"streamlit-{len(servers)}.log"
+        servers.append(start_server(db, log, env=env, args=args))
+        return App(page, servers[-1])
+
+    try:
+        yield start
+    finally:
+        _capture_page(request.node, page)
+        for srv in servers:
+            srv.stop()
+            _keep_server_log(request.node, srv)
+
+
 @pytest.fixture(scope="module")
 def shared_server(demo_db, tmp_path_factory) -> Iterator[Server]:
     """One server for a module whose tests only read, so they need not pay a start each."""
@@ -278,16 +302,26 @@ def page(request, browser):
     try:
         yield pg
     finally:
-        if _failed(request.node):
-            ARTIFACTS.mkdir(exist_ok=True)
-            name = _artifact_name(request.node)
-            try:
-                pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-                (ARTIFACTS / f"{name}.txt").write_text(
-                    f"URL: {pg.url}\n\n{pg.inner_text('body')}")
-            except Exception as exc:  # the page may be gone; the report must still be written
-                (ARTIFACTS / f"{name}.txt").write_text(f"Could not capture the page: {exc}")
+        _capture_page(request.node, pg)
         context.close()
+
+
+CAPTURED = pytest.StashKey[bool]()
+
+
+def _capture_page(node, pg) -> None:
+    """On failure, once per test: a screenshot and the page's text, while the server
+    still runs (a fixture that stops its own servers calls this first)."""
+    if not _failed(node) or node.stash.get(CAPTURED, False):
+        return
+    node.stash[CAPTURED] = True
+    ARTIFACTS.mkdir(exist_ok=True)
+    name = _artifact_name(node)
+    try:
+        pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        (ARTIFACTS / f"{name}.txt").write_text(f"URL: {pg.url}\n\n{pg.inner_text('body')}")
+    except Exception as exc:  # the page may be gone; the report must still be written
+        (ARTIFACTS / f"{name}.txt").write_text(f"Could not capture the page: {exc}")
 
 
 # -- the driver ----------------------------------------------------------------------------
