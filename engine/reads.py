@@ -344,3 +344,36 @@ def open_backorder_totals(cur: duckdb.DuckDBPyConnection, now) -> dict[str, floa
         WHERE o.status = 'Back Order'""", [now]).fetchall()[0]
     return {"orders": int(row[0]), "units": int(row[1]), "value": float(row[2]),
             "older_than_a_day": int(row[3])}
+
+
+def run_alerts(cur: duckdb.DuckDBPyConnection, run_id: int,
+               severities: list[str] | None = None, kinds: list[str] | None = None,
+               limit: int | None = None, offset: int = 0) -> pd.DataFrame:
+    """A run's alerts of the given severities and kinds (empty means any), in the order
+    `alerts` gives them, paged in DuckDB."""
+    from .allocation import ALERT_COLUMNS, SEVERITY_ORDER
+    from .orderno import ROOT_SQL, SUFFIX_SQL
+
+    where = _alerts_where(run_id, severities, kinds)
+    page = f"LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+    return cur.execute(f"""
+        SELECT {ALERT_COLUMNS} FROM alerts WHERE {where.sql}
+        ORDER BY {SEVERITY_ORDER}, {ROOT_SQL}, {SUFFIX_SQL}, new_order_no, sku {page}""",
+                       where.params).df()
+
+
+def count_run_alerts(cur: duckdb.DuckDBPyConnection, run_id: int,
+                     severities: list[str] | None = None,
+                     kinds: list[str] | None = None) -> int:
+    where = _alerts_where(run_id, severities, kinds)
+    return cur.execute(f"SELECT count(*) FROM alerts WHERE {where.sql}",
+                       where.params).fetchall()[0][0]
+
+
+def _alerts_where(run_id: int, severities: list[str] | None,
+                  kinds: list[str] | None) -> Where:
+    return (Where()
+            .when(True, "run_id = ?", int(run_id))
+            .when(severities, "severity IN (SELECT unnest(?::VARCHAR[]))",
+                  list(severities or []))
+            .when(kinds, "kind IN (SELECT unnest(?::VARCHAR[]))", list(kinds or [])))

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from . import analytics, edits, imports, inventory, reads, release, waiting
+from . import analytics, edits, imports, inventory, order_actions, reads, release, waiting
 from .allocation import Progress, RunResult, run_fulfillment
 from .analytics import BackorderFilter
 from .db import Database
@@ -294,3 +294,30 @@ class Warehouse:
     def fill_rates(self, f: BackorderFilter | None = None) -> pd.DataFrame:
         with self.db.read() as cur:
             return analytics.fill_rate_by_run(cur, f or BackorderFilter())
+
+    # -- run alerts filtered, ship and cancel reviewed (screens of issue 7) ------------------
+    @guarded
+    def run_alerts(self, run_id: int, severities: list[str] | None = None,
+                   kinds: list[str] | None = None, limit: int | None = None,
+                   offset: int = 0) -> pd.DataFrame:
+        """A run's alerts narrowed by severity and kind, paged."""
+        with self.db.read() as cur:
+            return reads.run_alerts(cur, run_id, severities, kinds, limit, offset)
+
+    @guarded
+    def count_run_alerts(self, run_id: int, severities: list[str] | None = None,
+                         kinds: list[str] | None = None) -> int:
+        with self.db.read() as cur:
+            return reads.count_run_alerts(cur, run_id, severities, kinds)
+
+    @guarded
+    def review_ship(self, order_nos: Iterable[str] | str) -> pd.DataFrame:
+        """What `ship` would do to each order: order_no, status, outcome, reason."""
+        with self.db.read() as cur:
+            return order_actions.review(cur, order_nos, order_actions.SHIP_REFUSAL)
+
+    @guarded
+    def review_cancel(self, order_nos: Iterable[str] | str) -> pd.DataFrame:
+        """What `cancel` would do to each order: order_no, status, outcome, reason."""
+        with self.db.read() as cur:
+            return order_actions.review(cur, order_nos, order_actions.CANCEL_REFUSAL)
