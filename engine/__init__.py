@@ -22,10 +22,15 @@ from .schema import ORDER_STATUSES, STOCK_STATUSES
 from .warehouse import Warehouse
 
 
-def open(path: str = ":memory:", read_only: bool = False) -> Warehouse:  # noqa: A001
+def open(path: str = ":memory:", read_only: bool = False,  # noqa: A001
+         memory_limit: str | None = None, temp_directory: str | None = None) -> Warehouse:
     """A Warehouse on `path`, creating the schema if the file is new. With `read_only`,
-    for viewing only. A file that cannot be used raises `DatabaseUnavailableError`."""
-    return Warehouse(str(path), read_only=read_only)
+    for viewing only. `memory_limit` (e.g. "1GB") and `temp_directory` (where work beyond
+    it spills) default to BACKORDER_MEMORY_LIMIT / BACKORDER_TEMP_DIRECTORY, then 1536MB
+    and a folder beside the file. A file that cannot be used raises
+    `DatabaseUnavailableError`."""
+    return Warehouse(str(path), read_only=read_only, memory_limit=memory_limit,
+                     temp_directory=temp_directory)
 
 
 __all__ = [

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from . import audit
+from . import audit, reservations
 from .db import Database
 from .errors import ValidationError
 from .frames import load_order_nos, order_no_frame
@@ -194,6 +194,9 @@ def _write(cur: duckdb.DuckDBPyConnection, run_id: int, at, user: str | None,
             backorder_qty = l.backorder_qty + r.backordered
         FROM run_result r
         WHERE l.rowid = r.line_rowid AND r.need > 0""")
+    reservations.add(cur, """
+        SELECT i.sku, r.alloc FROM run_result r JOIN run_items i USING (sku_id)
+        WHERE r.alloc > 0""")
     cur.execute("""
         UPDATE orders AS o SET status = x.new_status, ship_code = x.new_ship_code
         FROM run_outcome x WHERE o.rowid = x.order_rowid""")

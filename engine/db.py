@@ -17,8 +17,9 @@ from datetime import datetime
 
 import duckdb
 
+from . import reservations
 from .errors import DatabaseUnavailableError, ReadOnlyError, WriteConflictError
-from .schema import DDL
+from .schema import DDL, SCHEMA_VERSION
 
 TOKEN_DDL = """
 CREATE TABLE IF NOT EXISTS write_token (id INTEGER NOT NULL, writes BIGINT NOT NULL);
@@ -49,6 +50,25 @@ def is_conflict(exc: BaseException) -> bool:
     return isinstance(exc, duckdb.TransactionException) and "onflict" in str(exc)
 
 
+MEMORY_LIMIT_ENV = "BACKORDER_MEMORY_LIMIT"
+TEMP_DIRECTORY_ENV = "BACKORDER_TEMP_DIRECTORY"
+DEFAULT_MEMORY_LIMIT = "1536MB"  # a run at TPC-H SF 1 fits; larger work spills to disk
+
+
+def _memory_config(path: str, memory_limit: str | None, temp_directory: str | None
+                   ) -> dict[str, str]:
+    """DuckDB's memory cap and where it spills beyond it: arguments, then the environment,
+    then a cap that keeps a busy warehouse under 2 GB and a folder beside the file."""
+    config = {"memory_limit": memory_limit or os.environ.get(MEMORY_LIMIT_ENV)
+              or DEFAULT_MEMORY_LIMIT}
+    spill = temp_directory or os.environ.get(TEMP_DIRECTORY_ENV)
+    if not spill and path != ":memory:":
+        spill = path + ".spill"
+    if spill:
+        config["temp_directory"] = spill
+    return config
+
+
 def _unavailable(path: str, exc: duckdb.Error) -> DatabaseUnavailableError:
     """Says what is wrong with a database file and what to do, in an analyst's words."""
     text = str(exc)
@@ -75,19 +95,32 @@ def _unavailable(path: str, exc: duckdb.Error) -> DatabaseUnavailableError:
         "snapshot, or point the desk at another file.", reason="damaged")
 
 
+def _migrate(cur: duckdb.DuckDBPyConnection) -> None:
+    """Bring a file made by an earlier version up to this one, inside the schema's
+    transaction."""
+    found = cur.execute("SELECT max(version) FROM schema_version").fetchall()[0][0] or 1
+    if found < 2:
+        reservations.rebuild(cur)
+    if found < SCHEMA_VERSION:
+        cur.execute("DELETE FROM schema_version")
+        cur.execute("INSERT INTO schema_version VALUES (?)", [SCHEMA_VERSION])
+
+
 class Database:
     """Owns the DuckDB connection. A lock per file spares this process's writers the
     retries; the write token makes the database itself refuse overlapping writers."""
 
     def __init__(self, path: str = ":memory:", clock: Callable[[], datetime] | None = None,
-                 read_only: bool = False):
+                 read_only: bool = False, memory_limit: str | None = None,
+                 temp_directory: str | None = None):
         self.path = path
         self.read_only = read_only
         if read_only and (path == ":memory:" or not os.path.exists(path)):
             raise DatabaseUnavailableError(
                 f"There is no database at {path} to open for viewing.", reason="missing")
         try:
-            self._con = duckdb.connect(path, read_only=read_only)
+            self._con = duckdb.connect(path, read_only=read_only,
+                                       config=_memory_config(path, memory_limit, temp_directory))
         except duckdb.Error as exc:
             raise _unavailable(path, exc) from None
         self._write_lock = _write_lock_for(path)
@@ -107,6 +140,7 @@ class Database:
             try:
                 cur.execute("BEGIN TRANSACTION")
                 cur.execute(DDL + TOKEN_DDL)
+                _migrate(cur)
                 cur.execute("COMMIT")
                 return
             except duckdb.TransactionException:

@@ -10,7 +10,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from . import audit, inputs
+from . import audit, inputs, reservations
 from .db import Database
 from .errors import InventoryError, ValidationError
 from .frames import load_order_nos
@@ -19,6 +19,7 @@ from .release import ReleaseResult, release_waiting_for
 from .schema import STOCK_STATUSES
 
 OUTCOME_COLUMNS = ["order_no", "reason"]
+ACTION_OK = "(SELECT order_no FROM action_orders WHERE reason IS NULL)"
 
 
 @dataclass
@@ -191,6 +192,7 @@ def ship(db: Database, order_nos: Iterable[str] | str,
             FROM (SELECT l.sku, sum(l.allocated_qty)::BIGINT AS qty
                   FROM order_lines l JOIN action_orders a USING (order_no)
                   WHERE a.reason IS NULL AND l.allocated_qty > 0 GROUP BY l.sku)""", [at, user])
+        reservations.add(cur, reservations.freed_orders_deltas(ACTION_OK))
         cur.execute("""
             UPDATE orders SET status = 'Shipped'
             WHERE order_no IN (SELECT order_no FROM action_orders WHERE reason IS NULL)""")
@@ -204,11 +206,13 @@ def ship(db: Database, order_nos: Iterable[str] | str,
 
 def cancel(db: Database, order_nos: Iterable[str] | str, reason: str | None = None,
            user: str | None = None) -> OrderActionResult:
+    reason = inputs.text(reason, "reason", optional=True)
     at = db.now()
     with db.write() as cur:
         _order_states(cur, order_nos, """
             CASE WHEN o.status IN ('Shipped', 'Cancelled')
                  THEN 'Order is already ' || o.status END""")
+        reservations.add(cur, reservations.freed_orders_deltas(ACTION_OK))
         cur.execute("""
             UPDATE orders SET status = 'Cancelled'
             WHERE order_no IN (SELECT order_no FROM action_orders WHERE reason IS NULL)""")

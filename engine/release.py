@@ -14,7 +14,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from . import audit
+from . import audit, reservations
 from .db import Database
 from .frames import load_order_nos
 from .orderno import rank_sql
@@ -180,6 +180,7 @@ def _apply(cur: duckdb.DuckDBPyConnection, decided: pd.DataFrame, at: datetime,
     released = decided.loc[decided["outcome"] == "ok", "order_no"].tolist()
     if released:
         cur.register("_release_ok", decided.loc[decided["outcome"] == "ok", ["order_no"]])
+        reservations.add(cur, reservations.released_orders_deltas("_release_ok"))
         cur.execute("""
             UPDATE order_lines SET allocated_qty = ordered_qty
             WHERE order_no IN (SELECT order_no FROM _release_ok)""")

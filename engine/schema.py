@@ -17,7 +17,7 @@ def sql_list(values: tuple[str, ...]) -> str:
     return ", ".join(f"'{v}'" for v in values)
 
 
-DDL = f"""
+DDL = """
 CREATE SEQUENCE IF NOT EXISTS run_seq START 1;
 CREATE SEQUENCE IF NOT EXISTS receipt_seq START 1;
 CREATE SEQUENCE IF NOT EXISTS ledger_seq START 1;
@@ -128,12 +128,18 @@ CREATE OR REPLACE VIEW on_hand AS
     SELECT sku, status, sum(qty)::BIGINT AS qty
     FROM inventory_ledger GROUP BY sku, status;
 
+-- Reserved units per SKU, kept by every write (engine/reservations.py).
+CREATE TABLE IF NOT EXISTS sku_reserved (
+    sku VARCHAR NOT NULL,
+    reserved BIGINT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+
 CREATE OR REPLACE VIEW reserved AS
-    SELECT l.sku, sum(l.allocated_qty)::BIGINT AS reserved
-    FROM order_lines l JOIN orders o USING (order_no)
-    WHERE o.status IN ({sql_list(RESERVING_STATUSES)}) AND l.allocated_qty > 0
-    GROUP BY l.sku;
+    SELECT sku, reserved FROM sku_reserved WHERE reserved <> 0;
 """
+SCHEMA_VERSION = 2  # 2: reserved units kept in sku_reserved
 
 
 def free_stock_sql(skus_table: str | None = None) -> str:

@@ -21,8 +21,10 @@ class Warehouse:
     and a write that overlaps another `Warehouse`'s on the same file is retried."""
 
     def __init__(self, path: str = ":memory:", clock: Callable[[], datetime] | None = None,
-                 read_only: bool = False):
-        self.db = Database(path, clock, read_only=read_only)
+                 read_only: bool = False, memory_limit: str | None = None,
+                 temp_directory: str | None = None):
+        self.db = Database(path, clock, read_only=read_only, memory_limit=memory_limit,
+                           temp_directory=temp_directory)
         self.path = path
 
     @property

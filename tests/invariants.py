@@ -84,7 +84,8 @@ def all_broken(wh: engine.Warehouse) -> dict[str, object]:
     for name, check in [("lines", broken_lines), ("over_reserved", over_reserved_skus),
                         ("negative_stock", negative_stock), ("released_twice", released_twice),
                         ("unaudited_stock_moves", unaudited_stock_moves),
-                        ("unaudited_runs", unaudited_runs)]:
+                        ("unaudited_runs", unaudited_runs),
+                        ("drifted_reservations", drifted_reservations)]:
         rows = check(wh)
         if not rows.empty:
             found[name] = rows.head(10).to_dict("records")
@@ -92,3 +93,14 @@ def all_broken(wh: engine.Warehouse) -> dict[str, object]:
     if lost:
         found["lost_backorder_units"] = lost
     return found
+
+
+def drifted_reservations(wh: engine.Warehouse) -> pd.DataFrame:
+    """SKUs whose kept reserved units differ from the sum over their order lines."""
+    from engine.reservations import RESERVED_FROM_LINES
+
+    return _query(wh, f"""
+        SELECT sku, coalesce(k.reserved, 0) AS kept, coalesce(d.reserved, 0) AS from_lines
+        FROM (SELECT * FROM sku_reserved WHERE reserved <> 0) k
+        FULL JOIN ({RESERVED_FROM_LINES}) d USING (sku)
+        WHERE coalesce(k.reserved, 0) <> coalesce(d.reserved, 0)""")

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from invariants import drifted_reservations
 
 import engine
 
@@ -85,6 +86,7 @@ def _all_lines(wh) -> pd.DataFrame:
 
 
 def _check_stock_invariants(wh, stock) -> None:
+    assert drifted_reservations(wh).empty  # the kept reserved units equal the lines' sum
     items = wh.items()
     assert (items["free"] >= 0).all()
     assert (items["reserved"] <= items["available"]).all()
@@ -172,4 +174,9 @@ def test_release_of_every_backorder_follows_rank_and_keeps_stock_whole(case, rec
     free_after = wh.items().set_index("sku")["free"].to_dict()
     assert free_after == remaining
     _check_stock_invariants(wh, stock)
+    # Shipping and cancelling give reservations back exactly.
+    processed = wh.order_nos(engine.OrderFilter(statuses=["Processed"]))
+    wh.ship(processed[::2] or ["1"])
+    wh.cancel(wh.order_nos()[1::3] or ["1"])
+    assert drifted_reservations(wh).empty
     wh.close()

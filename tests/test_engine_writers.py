@@ -157,6 +157,7 @@ def test_a_writer_outside_this_process_lock_is_caught_by_the_database(tmp_path):
     foreign.execute("UPDATE write_token SET writes = writes + 1")
     foreign.execute("UPDATE order_lines SET allocated_qty = 10 WHERE order_no = '1'")
     foreign.execute("UPDATE orders SET status = 'Processed' WHERE order_no = '1'")
+    foreign.execute("INSERT INTO sku_reserved VALUES ('A', 10)")  # as an engine write does
     started = threading.Event()
     outcome: list = []
 
