@@ -1,5 +1,6 @@
-"""Run Fulfillment and its results: run a group of On Order orders with a progress bar,
-then read the run's summary and alerts; earlier runs can be opened again."""
+"""Run Fulfillment and its results. The run goes on as a job (ui.jobs): its progress shows
+here, it survives clicks and leaving the screen, and its results open when it ends.
+Results are filtered by severity and kind in DuckDB; earlier runs can be opened again."""
 
 from __future__ import annotations
 
@@ -8,32 +9,61 @@ import math
 import streamlit as st
 
 from engine import BACKORDER_GROUPINGS, OrderFilter
-from ui import data, fulfil
+from ui import data, fulfil, jobs
 from ui.colors import SEVERITY_COLORS, as_badges, badge_column
+from ui.labels import SEVERITY_LABELS, plural, words
 from ui.layout import PAGES, page, stop_if_empty
 from ui.state import can_write, write_help
 from ui.text import escape_md
 
 GROUPING_LABELS = {"per_line": "One backorder per short line (140.001, 140.002, …)",
                    "per_order": "One backorder per order, holding all its short lines"}
+GROUPING_SHORT = {"per_line": "one backorder per short line",
+                  "per_order": "one backorder per order"}
 ALERTS_PER_PAGE = 500
 SOURCES = ("Selected orders", "On Order orders matching a filter")
+SHOWN_NUMBERS = 8  # order numbers named in the group's description
 
-path = page("Run Fulfillment", "🚚", "Allocate Available stock to a group of On Order orders. "
-            "Short lines go to backorder, or are shorted when the item may not backorder.")
+path = page("Run Fulfillment", ":material/local_shipping:", "Allocate Available stock to a "
+            "group of On Order orders. Short lines go to backorder, or are shorted when the "
+            "item may not backorder.")
 stop_if_empty(path)
+fulfil.take_end()  # this session's run ended (here or while the analyst was elsewhere)
+
+
+def describe_filter(f: OrderFilter) -> str:
+    parts = []
+    if f.priorities:
+        parts.append("priority " + ", ".join(str(p) for p in f.priorities))
+    if f.date_from:
+        parts.append(f"ordered from {f.date_from:%d %b %Y}")
+    if f.date_to:
+        parts.append(f"ordered to {f.date_to:%d %b %Y}")
+    if f.sku:
+        parts.append(f"a SKU starting {f.sku}")
+    return "; ".join(parts)
+
 
 with st.container(border=True):
     st.subheader("Run")
+    job = jobs.going(fulfil.JOB_KIND)
+    if job is not None:
+        jobs.progress_panel(job.job_id)
     handed = fulfil.group()
+    last = fulfil.last_done()
     source = st.radio("Orders to run", SOURCES, key=fulfil.SOURCE_KEY, horizontal=True,
-                      index=0 if handed else 1)
+                      index=0 if handed or (last and last.get("source") == SOURCES[0]) else 1)
     if source == SOURCES[0]:
         group_filter = OrderFilter(order_nos=handed, statuses=["On Order"])
         if not handed:
-            st.info("No orders selected. Tick On Order orders in the Orders grid, or run on "
-                    "a filter.", icon="☝️")
-            st.page_link(PAGES["orders"], label="Choose orders", icon="📋",
+            if last and last.get("run_id"):
+                st.success(f"Run {last['run_id']} ran the "
+                           f"{plural(last.get('orders', 0), 'selected order')}. Nothing is "
+                           "selected now, so Run Fulfillment has nothing to run.",
+                           icon=":material/check_circle:")
+            st.info("Tick On Order orders in the Orders grid, or run on a filter.",
+                    icon=":material/touch_app:")
+            st.page_link(PAGES["orders"], label="Choose orders", icon=":material/list_alt:",
                          query_params={"status": "On Order"})
     else:
         cols = st.columns(4)
@@ -44,22 +74,38 @@ with st.container(border=True):
         group_filter = OrderFilter(statuses=["On Order"], priorities=priorities or None,
                                    date_from=date_from, date_to=date_to, sku=sku)
     count = data.count_orders(path, group_filter) if group_filter.order_nos != [] else 0
-    st.markdown(f"**{count:,}** On Order orders in this group")
     grouping = st.radio("Backorder grouping", BACKORDER_GROUPINGS, key="fulfil_grouping",
                         format_func=GROUPING_LABELS.get)
+    # What the Run button will do, in words, before it is clicked.
+    if source == SOURCES[0]:
+        numbers = data.order_nos(path, group_filter, SHOWN_NUMBERS) if count else []
+        named = ", ".join(numbers) + (f" and {count - len(numbers):,} more"
+                                      if count > len(numbers) else "")
+        what = (f"the {plural(count, 'selected On Order order')}: {escape_md(named)}"
+                if count else "nothing: no selected order is On Order")
+    else:
+        narrowed = describe_filter(group_filter)
+        what = (f"**every** On Order order ({count:,}): no filter is set" if not narrowed
+                else f"the {plural(count, 'On Order order')} matching "
+                     f"{escape_md(narrowed)}")
+    st.container(key="fulfil_group").markdown(
+        f"**{plural(count, 'On Order order')}** in this group. Run Fulfillment will "
+        f"allocate stock to {what}, with {GROUPING_SHORT[grouping]}.")
+    if job is not None:
+        st.warning(f"{escape_md(job.label)} is going ({escape_md(job.who_when())}). Run "
+                   "Fulfillment is back when it ends.", icon=":material/hourglass_top:")
     if st.button("Run Fulfillment", key="fulfil_run", type="primary",
-                 disabled=count == 0 or not can_write(),
+                 disabled=count == 0 or job is not None or not can_write(),
                  help=write_help("Allocate stock to this group now")):
-        bar = st.progress(0.0, text="Starting the run")
-        if fulfil.run(data.order_nos(path, group_filter), grouping,
-                      lambda fraction, message: bar.progress(min(max(fraction, 0.0), 1.0),
-                                                             text=escape_md(message))):
-            st.rerun()
+        started = fulfil.start(data.order_nos(path, group_filter), grouping, source)
+        if started is not None:
+            st.rerun()  # shows the run's progress, or its results if it already ended
 
 st.header("Fulfillment Results")
 runs = data.runs(path)
 if runs.empty:
-    st.info("No fulfillment run yet. Its summary and alerts will show here.", icon="ℹ️")
+    st.info("No fulfillment run yet. Its summary and alerts will show here.",
+            icon=":material/info:")
     st.stop()
 
 run_ids = [int(r) for r in runs["run_id"]]
@@ -80,13 +126,32 @@ with st.container(horizontal=True):
               help="Nothing could be allocated: fully backordered or fully shorted")
     st.metric("Left On Order", f"{summary['orders_remaining']:,}", border=True,
               help="Ship complete could not be met")
-st.caption(f"{summary['orders_requested']:,} orders requested · grouping "
-           f"{escape_md(summary['backorder_grouping'])}")
+st.caption(f"{plural(int(summary['orders_requested']), 'order')} requested · "
+           f"{GROUPING_SHORT.get(summary['backorder_grouping'], '')}")
 
-total = data.alert_count(path, run_id)
-st.subheader(f"Alerts ({total:,})")
+counts = data.alert_counts(path, run_id)
+all_alerts = int(counts["alerts"].sum())
+st.subheader(f"Alerts ({all_alerts:,})")
+if not all_alerts:
+    st.success("This run raised no alerts: every line was filled.",
+               icon=":material/check_circle:")
+    st.stop()
+by_severity = counts.groupby("severity")["alerts"].sum().to_dict()
+by_kind = counts.groupby("kind")["alerts"].sum().to_dict()
+filters = st.columns(2)
+severities = filters[0].multiselect(
+    "Severity", [s for s in SEVERITY_LABELS if s in by_severity], key="fulfil_f_severity",
+    format_func=lambda s: f"{SEVERITY_LABELS[s]} ({by_severity.get(s, 0):,})",
+    placeholder="Any severity")
+kinds = filters[1].multiselect(
+    "Kind", sorted(by_kind), key="fulfil_f_kind",
+    format_func=lambda k: f"{words(k)} ({by_kind.get(k, 0):,})", placeholder="Any kind")
+wanted = (run_id, tuple(severities), tuple(kinds))
+total = data.count_run_alerts(path, *wanted) if severities or kinds else all_alerts
+if severities or kinds:
+    st.markdown(f"**{total:,}** of {all_alerts:,} alerts match")
 if not total:
-    st.success("This run raised no alerts: every line was filled.", icon="✅")
+    st.info("No alert of this run matches these filters.", icon=":material/search_off:")
     st.stop()
 pages = max(math.ceil(total / ALERTS_PER_PAGE), 1)
 page_no = 1
@@ -95,8 +160,9 @@ if pages > 1:  # a large run has millions of alerts: they are paged in DuckDB
         st.session_state.get("fulfil_alerts_page", 1), pages)
     page_no = int(st.number_input(f"Page of {pages:,}", min_value=1, max_value=pages, step=1,
                                   key="fulfil_alerts_page"))
-alerts = data.alerts(path, run_id, ALERTS_PER_PAGE, (page_no - 1) * ALERTS_PER_PAGE)
+alerts = data.run_alerts(path, *wanted, ALERTS_PER_PAGE, (page_no - 1) * ALERTS_PER_PAGE)
 table = as_badges(alerts, "severity")
+table["kind"] = alerts["kind"].map(words)
 table["new_order_link"] = [f"Orders?order={n}" if isinstance(n, str) and n else None
                            for n in alerts["new_order_no"]]
 st.dataframe(
@@ -115,9 +181,9 @@ new_orders = [n for n in alerts["new_order_no"].dropna().unique().tolist() if n]
 cols = st.columns([2, 1, 3], vertical_alignment="bottom")
 if new_orders:
     target = cols[0].selectbox("New backorder", new_orders, key="fulfil_open_no")
-    if cols[1].button("Open order", key="fulfil_open"):
+    if cols[1].button("Open order", key="fulfil_open", icon=":material/open_in_new:"):
         st.switch_page(PAGES["orders"], query_params={"order": target})
 cols[2].download_button("Download alerts (CSV)" if pages == 1
                         else "Download this page of alerts (CSV)", alerts.to_csv(index=False),
                         file_name=f"run_{run_id}_alerts.csv", mime="text/csv",
-                        key="fulfil_alerts_csv", on_click="ignore")
+                        key="fulfil_alerts_csv", on_click="ignore", icon=":material/download:")

@@ -23,9 +23,14 @@ RELEASE = "pages/3_Release.py"
 ANALYTICS = "pages/4_Analytics.py"
 ITEMS = "pages/5_Items.py"
 INVENTORY = "pages/6_Inventory.py"
-TITLES = {None: "📦 Backorder desk", ORDERS: "📋 Orders", FULFILLMENT: "🚚 Run Fulfillment",
-          RELEASE: "↩️ Release Back Order", ANALYTICS: "📈 Backorder analytics",
-          ITEMS: "🏷️ Items", INVENTORY: "🏭 Inventory"}
+SHIP = "pages/7_Ship.py"
+CANCEL = "pages/8_Cancel.py"
+AUDIT = "pages/9_Audit.py"
+# Titles carry their icon in st.title's `icon` (a Material icon), not in the text.
+TITLES = {None: "Backorder desk", ORDERS: "Orders", FULFILLMENT: "Run Fulfillment",
+          RELEASE: "Release Back Order", ANALYTICS: "Backorder analytics",
+          ITEMS: "Items", INVENTORY: "Inventory", SHIP: "Ship orders",
+          CANCEL: "Cancel orders", AUDIT: "Audit"}
 
 
 def open_db(path: Path) -> engine.Warehouse:

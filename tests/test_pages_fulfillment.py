@@ -46,7 +46,8 @@ def test_run_on_a_filter_with_per_order_grouping(small_db, monkeypatch):
     monkeypatch.setattr(engine.Warehouse, "run_fulfillment", spy)
     at = app(FULFILLMENT)
     assert at.radio(key="fulfil_source").value == "On Order orders matching a filter"
-    assert "**3** On Order orders" in at.markdown[0].value
+    assert at.markdown[0].value.startswith("**3 On Order orders** in this group")
+    assert "**every** On Order order (3)" in at.markdown[0].value
     at.radio(key="fulfil_grouping").set_value("per_order").run()
     at.button(key="fulfil_run").click().run()
     assert not at.exception and not at.error
@@ -73,33 +74,29 @@ def test_empty_database(empty_db):
     assert "warehouse is empty" in at.info[0].value
 
 
-def _click_during_the_run() -> None:
-    """The Run button's work, with a click landing at the first progress report: the
-    progress callback raises Streamlit's own rerun request, as a click does."""
-    import streamlit as st
+def test_a_run_is_a_job_that_a_second_click_cannot_double(small_db):
+    """The run goes on in a job; while one is going, the Run button is off and says why,
+    and the board refuses a second run of the same kind outright."""
+    import threading
 
-    from engine import OrderFilter
-    from ui import data, fulfil
-    from ui.state import db_path
+    import pytest
 
-    path = db_path()
-    st.write(f"runs {len(data.runs(path))}")  # cached before the run
-    if not st.session_state.get("clicked"):
-        st.session_state["clicked"] = True
-        fulfil.run(data.order_nos(path, OrderFilter(statuses=["On Order"])), "per_line",
-                   lambda fraction, message: st.rerun())
-        st.write("the click did not interrupt the run")
-    st.write(f"shown {fulfil.shown_run()}")
+    from ui import jobs
 
-
-def test_a_click_during_the_run_keeps_it_and_refreshes_the_screens(small_db):
-    """The engine commits the run and then re-raises the rerun; the screens must show it."""
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_function(_click_during_the_run, default_timeout=30).run()
-    assert not at.exception
-    texts = [m.value for m in at.markdown]
-    run_id = int(open_db(small_db).runs()["run_id"].iloc[0])
-    assert "the click did not interrupt the run" not in texts
-    assert texts == ["runs 1", f"shown {run_id}"]
-    assert open_db(small_db).count_orders(OrderFilter(statuses=["On Order"])) == 0
+    gate = threading.Event()
+    at = app(FULFILLMENT)
+    board = jobs.board()
+    board.start("fulfillment", "Run Fulfillment on 3 orders", "someone",
+                lambda progress: gate.wait(30), exclusive=True)
+    try:
+        at.run()
+        assert at.button(key="fulfil_run").disabled
+        assert "Run Fulfillment on 3 orders is going" in at.warning[0].value
+        with pytest.raises(jobs.JobBusyError):
+            board.start("fulfillment", "again", "me", lambda progress: None, exclusive=True)
+    finally:
+        gate.set()
+    [job] = [j for j in board._jobs.values() if j.user == "someone"]
+    assert job.wait(10)
+    at.run()
+    assert not at.button(key="fulfil_run").disabled

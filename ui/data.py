@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from engine import BackorderFilter, OrderFilter
+from engine import AuditFilter, BackorderFilter, OrderFilter
 
 from .state import warehouse_at
 
@@ -127,3 +127,45 @@ def fill_rates(path: str, f: BackorderFilter) -> pd.DataFrame:
 def is_empty(path: str) -> bool:
     return warehouse_at(path).is_empty()
 
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def alert_counts(path: str, run_id: int) -> pd.DataFrame:
+    """A run's alerts counted by severity and kind: the filter's choices and counts."""
+    return warehouse_at(path).alert_counts(run_id)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def run_alerts(path: str, run_id: int, severities: tuple[str, ...], kinds: tuple[str, ...],
+               limit: int | None = None, offset: int = 0) -> pd.DataFrame:
+    return warehouse_at(path).run_alerts(run_id, list(severities), list(kinds), limit, offset)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def count_run_alerts(path: str, run_id: int, severities: tuple[str, ...],
+                     kinds: tuple[str, ...]) -> int:
+    return warehouse_at(path).count_run_alerts(run_id, list(severities), list(kinds))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def sku_stock(path: str, sku: str) -> dict | None:
+    """One SKU's stock by status, with reserved and free, or None for an unknown SKU."""
+    frame = warehouse_at(path).items(search=sku)
+    row = frame.loc[frame["sku"] == sku]
+    return None if row.empty else row.iloc[0].to_dict()
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def audit_log(path: str, f: AuditFilter, limit: int | None = None,
+              offset: int = 0) -> pd.DataFrame:
+    return warehouse_at(path).audit_log(limit=limit, filter=f, offset=offset)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def count_audit(path: str, f: AuditFilter) -> int:
+    return warehouse_at(path).count_audit(f)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def audit_actions(path: str) -> list[str]:
+    return warehouse_at(path).audit_actions()

@@ -1,26 +1,31 @@
 """State of the Run Fulfillment screen: the group of orders handed over from the Orders
-grid, the run whose results are open, and the run itself."""
+grid, the run whose results are open, and the run itself, which goes on as a job (ui.jobs)
+so that a click or leaving the screen cannot lose it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import streamlit as st
 
-from . import orders
-from .state import after_write, attempt, user, warehouse
+from . import jobs, orders
+from .labels import plural
+from .state import after_write, warehouse
+from .text import escape_md
 
 PAGE = "pages/2_Fulfillment.py"
 GROUP_KEY = "fulfil_order_nos"
 RUN_KEY = "fulfil_run_id"
 PICK_KEY = "fulfil_run_pick"
 SOURCE_KEY = "fulfil_source"
+LAST_DONE_KEY = "fulfil_last_done"  # what the last run of this session ran, to say so
+JOB_KIND = "fulfillment"
 
 
 def hand_over(order_nos: list[str]) -> None:
     """Orders chosen elsewhere become the group to run (and the group shown first)."""
     st.session_state[GROUP_KEY] = [str(n) for n in dict.fromkeys(order_nos)]
-    st.session_state.pop(SOURCE_KEY, None)
+    if order_nos:
+        st.session_state.pop(SOURCE_KEY, None)
+        st.session_state.pop(LAST_DONE_KEY, None)
 
 
 def group() -> list[str]:
@@ -44,27 +49,41 @@ def shown_run() -> int | None:
     return st.session_state.get(RUN_KEY)
 
 
-def _newest_run() -> int | None:
-    runs = warehouse().runs()
-    return int(runs["run_id"].max()) if not runs.empty else None
+def start(order_nos: list[str], grouping: str, source: str) -> jobs.Job | None:
+    """Start the run as a job; None (with the reason on screen) when it cannot start,
+    e.g. another run is going."""
+    name = jobs.who()
+    if name is None:
+        return None
+    wh = warehouse()
+    label = f"Run Fulfillment on {plural(len(order_nos), 'order')}"
+    job = jobs.launch(JOB_KIND, label, name, lambda progress: wh.run_fulfillment(
+        order_nos, user=name, backorder_grouping=grouping, progress=progress),
+        exclusive=True)
+    if job is not None:
+        st.session_state[LAST_DONE_KEY] = {"source": source, "orders": len(order_nos)}
+    return job
 
 
-def run(order_nos: list[str], grouping: str,
-        progress: Callable[[float, str], object]) -> bool:
-    """Run fulfillment on `order_nos`, reporting to `progress`. True when a run was made.
+def take_end() -> None:
+    """When this session's run has ended: open the new run, or say why it failed."""
+    job = jobs.take_finished(JOB_KIND)
+    if job is None:
+        return
+    if job.state == "done":
+        run_id = int(job.result.run_id)
+        show_run(run_id)
+        st.session_state[GROUP_KEY] = []
+        orders.clear_selection()
+        done = st.session_state.get(LAST_DONE_KEY) or {}
+        done["run_id"] = run_id
+        st.session_state[LAST_DONE_KEY] = done
+        after_write(f"Run {run_id} done: {plural(done.get('orders', 0), 'order')}")
+    else:
+        st.session_state.pop(LAST_DONE_KEY, None)
+        st.error(escape_md(job.error or "The run failed; nothing was saved."),
+                 icon=":material/error:")
 
-    A click during the run makes `progress` raise Streamlit's rerun request; the engine
-    finishes (commits) the run first and raises it afterwards. So the screens are
-    refreshed and the new run opened in a `finally`, whichever way the call ends."""
-    before = _newest_run()
-    try:
-        ok, _ = attempt(lambda: warehouse().run_fulfillment(
-            order_nos, user=user(), backorder_grouping=grouping, progress=progress))
-    finally:
-        made = _newest_run()
-        if made is not None and made != before:
-            show_run(made)
-            hand_over([])
-            orders.clear_selection()
-            after_write(f"Run {made} done: {len(order_nos)} orders")
-    return ok and made != before
+
+def last_done() -> dict | None:
+    return st.session_state.get(LAST_DONE_KEY)

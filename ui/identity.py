@@ -73,16 +73,16 @@ def sidebar() -> None:
     name = audit_name(mode, claims(), "")
     if name is not None:
         st.caption(f"Logged in as **{escape_md(name)}**")
-        if st.button("Log out", key="auth_logout", icon="🚪"):
+        if st.button("Log out", key="auth_logout", icon=":material/logout:"):
             st.logout()
         return
     if mode == AUTH_BROKEN:
-        st.warning(why_not() or "", icon="🔒")
+        st.warning(why_not() or "", icon=":material/lock:")
         return
     st.caption("Not logged in: you can look, but not change anything.")
-    if st.button("Log in", key="auth_login", type="primary", icon="🔑"):
+    if st.button("Log in", key="auth_login", type="primary", icon=":material/login:"):
         try:
             st.login()
         except StreamlitAPIException as exc:  # e.g. the provider is not set up
             _log.warning("login failed: %s", exc)
-            st.error(f"Logging in is not possible: {escape_md(exc)}", icon="⛔")
+            st.error(f"Logging in is not possible: {escape_md(exc)}", icon=":material/error:")

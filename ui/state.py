@@ -80,13 +80,13 @@ def open_or_stop() -> None:
         warehouse()
         return
     except BackorderError as exc:
-        st.error(escape_md(exc), icon="⛔")
+        st.error(escape_md(exc), icon=":material/error:")
     except Exception:  # not the engine's to explain (e.g. the folder cannot be made)
         _log.exception("opening the database failed")
         st.error(f"The database {escape_md(db_path())} cannot be opened. The details are in "
-                 "the server log; tell your administrator.", icon="⛔")
+                 "the server log; tell your administrator.", icon=":material/error:")
     st.info("Nothing was changed. When the file is fixed (or the other program has "
-            "closed it), reload this page.", icon="🔄")
+            "closed it), reload this page.", icon=":material/refresh:")
     st.stop()
 
 
@@ -118,7 +118,7 @@ def write_help(text: str) -> str:
     return text if can_write() else escape_md(why_not_write())
 
 
-def flash(message: str, icon: str = "✅") -> None:
+def flash(message: str, icon: str = ":material/check_circle:") -> None:
     """Queue a toast for the next run, so it survives the rerun that refreshes the data.
     The message is shown as text (it may hold order numbers, SKUs or names)."""
     st.session_state.setdefault(FLASH_KEY, []).append((escape_md(message), icon))
@@ -150,10 +150,10 @@ def attempt(action: Callable[[], T]) -> tuple[bool, T | None]:
     try:
         return True, action()
     except BackorderError as exc:
-        st.error(escape_md(exc), icon="⛔")
+        st.error(escape_md(exc), icon=":material/error:")
         return False, None
     except Exception:  # every engine write is one transaction, so nothing was written
         _log.exception("engine call failed")
         st.error("Something went wrong and nothing was saved. The details are in the server "
-                 "log; please try again or tell your administrator.", icon="⛔")
+                 "log; please try again or tell your administrator.", icon=":material/error:")
         return False, None
