@@ -13,8 +13,8 @@ import pandas as pd
 from . import audit, inputs, reservations
 from .db import Database
 from .errors import InventoryError, ValidationError
-from .frames import load_order_nos
 from .inputs import MAX_ON_HAND
+from .order_actions import CANCEL_REFUSAL, SHIP_REFUSAL, order_states
 from .release import ReleaseResult, release_waiting_for
 from .schema import STOCK_STATUSES
 
@@ -158,18 +158,6 @@ def change_status(db: Database, sku: str, qty: int, from_status: str, to_status:
                          + (f": {reason}" if reason else ""))
 
 
-def _order_states(cur: duckdb.DuckDBPyConnection, order_nos: Iterable[str] | str,
-                  refuse_sql: str) -> None:
-    """`action_orders(order_no, reason)`; reason is NULL where the action may go on."""
-    load_order_nos(cur, "action_request", order_nos)
-    cur.execute(f"""
-        CREATE OR REPLACE TEMP TABLE action_orders AS
-        SELECT r.order_no, r.request_pos,
-               CASE WHEN o.order_no IS NULL THEN 'Order ' || r.order_no || ' was not found'
-                    ELSE {refuse_sql} END AS reason
-        FROM action_request r LEFT JOIN orders o USING (order_no)""")
-
-
 def _split(cur: duckdb.DuckDBPyConnection) -> OrderActionResult:
     frame = cur.execute(
         "SELECT order_no, reason FROM action_orders ORDER BY request_pos").df()
@@ -182,9 +170,7 @@ def ship(db: Database, order_nos: Iterable[str] | str,
          user: str | None = None) -> OrderActionResult:
     at = db.now()
     with db.write() as cur:
-        _order_states(cur, order_nos, """
-            CASE WHEN o.status <> 'Processed'
-                 THEN 'Order is ' || o.status || ', only Processed orders ship' END""")
+        order_states(cur, order_nos, SHIP_REFUSAL)
         cur.execute("""
             INSERT INTO inventory_ledger
             SELECT nextval('ledger_seq'), ?::TIMESTAMP, ?::VARCHAR, 'shipment', sku, 'Available',
@@ -209,9 +195,7 @@ def cancel(db: Database, order_nos: Iterable[str] | str, reason: str | None = No
     reason = inputs.text(reason, "reason", optional=True)
     at = db.now()
     with db.write() as cur:
-        _order_states(cur, order_nos, """
-            CASE WHEN o.status IN ('Shipped', 'Cancelled')
-                 THEN 'Order is already ' || o.status END""")
+        order_states(cur, order_nos, CANCEL_REFUSAL)
         reservations.add(cur, reservations.freed_orders_deltas(ACTION_OK))
         cur.execute("""
             UPDATE orders SET status = 'Cancelled'
