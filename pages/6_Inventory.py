@@ -1,98 +1,199 @@
 """Inventory: receive (which releases waiting backorders by itself), adjust, change status.
-After an adjustment or status change, the backorders now releasable are offered for review,
-since those events release nothing on their own."""
+Each form shows the SKU's stock before the change, keeps what was typed when a change is
+refused, and asks again before a change of unusual size. A receipt goes on as a job (it
+may release many backorders). After an adjustment or status change, the backorders now
+releasable are offered for review, since those events release nothing on their own."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from engine import STOCK_STATUSES
-from ui import data, release
+from ui import data, jobs, release, stock
 from ui.colors import STOCK_STATUS_COLORS, as_badges, badge_column
+from ui.labels import DATETIME_FORMAT, plural, words
 from ui.layout import PAGES, page, stop_if_empty
 from ui.state import after_write, attempt, can_write, user, warehouse, write_help
 from ui.text import escape_md
 
 SHOW_RELEASABLE = "inventory_show_releasable"
 LAST_RECEIPT = "inventory_last_receipt"
+PENDING = "inventory_pending"  # a large change waiting for the analyst's confirmation
+CLEAR = "inventory_clear"  # the form whose inputs go, now that its change was made
+FORM_INPUTS = {"receive": ("inv_recv_qty", "inv_recv_reason"),
+               "adjust": ("inv_adj_delta", "inv_adj_reason"),
+               "status": ("inv_st_qty", "inv_st_reason")}
+RECEIPT_JOB = "receipt"
 ON_HAND_ROWS = 500  # the on-hand table is searched in DuckDB, never loaded whole
 
-path = page("Inventory", "🏭", "Receipts release waiting backorders at once. Adjustments and "
-            "status changes do not: release those backorders by hand.")
+path = page("Inventory", ":material/warehouse:", "Receipts release waiting backorders at "
+            "once. Adjustments and status changes do not: release those backorders by hand.")
 stop_if_empty(path)
 skus = data.skus(path)
 wh = warehouse()
 
+
+def receipt_ended(job: jobs.Job) -> None:
+    """Show what a receipt released (or why it was refused)."""
+    if job.state != "done":
+        st.error(escape_md(job.error), icon=":material/error:")
+        return
+    receipt = job.result
+    st.session_state[LAST_RECEIPT] = {"sku": receipt.sku, "qty": receipt.qty,
+                                      "id": receipt.receipt_id, "released": receipt.released}
+    st.session_state[SHOW_RELEASABLE] = False
+    st.session_state[CLEAR] = "receive"
+    after_write(f"Received {plural(receipt.qty, 'unit')} of {receipt.sku}; released "
+                f"{plural(len(receipt.released), 'backorder')}")
+
+
+ended = jobs.take_finished(RECEIPT_JOB)
+if ended is not None:
+    receipt_ended(ended)
+for key in FORM_INPUTS.get(st.session_state.pop(CLEAR, None), ()):
+    st.session_state.pop(key, None)  # before the widgets: the made change's inputs go
+stock.sku_from_url(skus)
+
+
+def apply(change: dict) -> None:
+    """Make a change the analyst submitted (and confirmed, when it was large)."""
+    kind, sku = change["kind"], change["sku"] or ""
+    if kind == "receive":
+        name = jobs.who()
+        job = name and jobs.launch(
+            RECEIPT_JOB, f"Receipt of {plural(change['qty'], 'unit')} of {sku}", name,
+            lambda progress: wh.receive(sku, change["qty"], user=name,
+                                        reason=change["reason"]))
+        if job:
+            if not job.running:
+                jobs.take_finished(RECEIPT_JOB)
+                receipt_ended(job)
+            st.rerun()
+        return
+    if kind == "adjust":
+        ok, _ = attempt(lambda: wh.adjust(sku, change["qty"], reason=change["reason"],
+                                          user=user(), status=change["status"]))
+        done = f"Adjusted {sku} {change['status']} by {change['qty']:+,d}"
+    else:
+        ok, _ = attempt(lambda: wh.change_status(sku, change["qty"], change["from"],
+                                                 change["to"], user=user(),
+                                                 reason=change["reason"]))
+        done = (f"Moved {plural(change['qty'], 'unit')} of {sku} from {change['from']} to "
+                f"{change['to']}")
+    if ok:
+        st.session_state[SHOW_RELEASABLE] = True
+        st.session_state[CLEAR] = kind
+        after_write(done)
+        st.rerun()
+
+
+def submit(change: dict) -> None:
+    """Apply the change, or first ask when it is of unusual size."""
+    why = stock.why_confirm(change["qty"], stock.on_hand(path, change["sku"]))
+    if why and change["sku"]:
+        st.session_state[PENDING] = {**change, "why": why}
+        st.rerun()
+    apply(change)
+
+
+running = jobs.mine(RECEIPT_JOB)
+if running is not None and running.running:
+    jobs.progress_panel(running.job_id)
+
+pending = st.session_state.get(PENDING)
+if pending:
+    with st.container(border=True, key="inventory_confirm"):
+        if pending["kind"] == "receive":
+            what = f"receive {plural(pending['qty'], 'unit')} of {pending['sku']}"
+        elif pending["kind"] == "adjust":
+            what = f"adjust {pending['sku']} {pending['status']} by {pending['qty']:+,d} units"
+        else:
+            what = (f"move {plural(pending['qty'], 'unit')} of {pending['sku']} from "
+                    f"{pending['from']} to {pending['to']}")
+        st.warning(f"Please confirm: {escape_md(what)}? {escape_md(pending['why'])}.",
+                   icon=":material/warning:")
+        yes, no, _ = st.columns([2, 2, 4])
+        if yes.button(f"Yes, {what}", key="inventory_confirm_yes", type="primary",
+                      disabled=not can_write()):
+            st.session_state.pop(PENDING, None)
+            apply(pending)
+        if no.button("No, change it", key="inventory_confirm_no"):
+            st.session_state.pop(PENDING, None)
+            st.rerun()
+
 receive_tab, adjust_tab, status_tab = st.tabs(["Receive", "Adjust", "Change status"])
-with receive_tab, st.form("inventory_receive_form", clear_on_submit=True):
-    sku = st.selectbox("SKU", skus, index=None, key="inv_recv_sku", placeholder="Pick a SKU")
-    qty = st.number_input("Quantity received", min_value=1, step=1, key="inv_recv_qty")
-    reason = st.text_input("Reference", key="inv_recv_reason", placeholder="e.g. PO 4711")
-    if st.form_submit_button("Receive", type="primary", disabled=not can_write(),
-                             help=write_help("Receive into Available; releases what it can")):
-        ok, receipt = attempt(lambda: wh.receive(sku or "", int(qty), user=user(),
-                                                 reason=reason or None))
-        if ok and receipt is not None:
-            st.session_state[LAST_RECEIPT] = {"sku": receipt.sku, "qty": receipt.qty,
-                                              "id": receipt.receipt_id,
-                                              "released": receipt.released}
-            st.session_state[SHOW_RELEASABLE] = False
-            after_write(f"Received {receipt.qty} {receipt.sku}; released "
-                        f"{len(receipt.released)} backorder(s)")
-            st.rerun()
+with receive_tab:
+    sku = st.selectbox("SKU", skus, index=None, key="inv_recv_sku", placeholder="Pick a SKU",
+                       on_change=stock.same_sku, args=("inv_recv_sku",))
+    stock.panel(path, sku, "inv_recv_stock")
+    with st.form("inventory_receive_form", clear_on_submit=False):
+        qty = st.number_input("Quantity received", min_value=1, step=1, key="inv_recv_qty")
+        reason = st.text_input("Reference", key="inv_recv_reason", placeholder="e.g. PO 4711")
+        if st.form_submit_button("Receive", type="primary", disabled=not can_write(),
+                                 help=write_help("Receive into Available; releases what "
+                                                 "it can")):
+            submit({"kind": "receive", "sku": sku, "qty": int(qty),
+                    "reason": reason.strip() or None})
 
-with adjust_tab, st.form("inventory_adjust_form", clear_on_submit=True):
-    sku = st.selectbox("SKU", skus, index=None, key="inv_adj_sku", placeholder="Pick a SKU")
-    status = st.selectbox("Stock status", STOCK_STATUSES, key="inv_adj_status")
-    delta = st.number_input("Change (+ adds, − removes)", step=1, value=0, key="inv_adj_delta")
-    reason = st.text_input("Reason", key="inv_adj_reason", placeholder="e.g. cycle count")
-    if st.form_submit_button("Adjust", type="primary", disabled=not can_write(),
-                             help=write_help("Add or remove units of one status")):
-        ok, _ = attempt(lambda: wh.adjust(sku or "", int(delta), reason=reason or None,
-                                          user=user(), status=status))
-        if ok:
-            st.session_state[SHOW_RELEASABLE] = True
-            after_write(f"Adjusted {sku} {status} by {int(delta):+d}")
-            st.rerun()
+with adjust_tab:
+    sku = st.selectbox("SKU", skus, index=None, key="inv_adj_sku", placeholder="Pick a SKU",
+                       on_change=stock.same_sku, args=("inv_adj_sku",))
+    stock.panel(path, sku, "inv_adj_stock")
+    with st.form("inventory_adjust_form", clear_on_submit=False):
+        status = st.selectbox("Stock status", STOCK_STATUSES, key="inv_adj_status")
+        delta = st.number_input("Change (+ adds, − removes)", step=1, value=0,
+                                key="inv_adj_delta")
+        reason = st.text_input("Reason", key="inv_adj_reason", placeholder="e.g. cycle count")
+        if st.form_submit_button("Adjust", type="primary", disabled=not can_write(),
+                                 help=write_help("Add or remove units of one status")):
+            submit({"kind": "adjust", "sku": sku, "qty": int(delta), "status": status,
+                    "reason": reason.strip() or None})
 
-with status_tab, st.form("inventory_status_form", clear_on_submit=True):
-    sku = st.selectbox("SKU", skus, index=None, key="inv_st_sku", placeholder="Pick a SKU")
-    qty = st.number_input("Quantity", min_value=1, step=1, key="inv_st_qty")
-    cols = st.columns(2)
-    from_status = cols[0].selectbox("From", STOCK_STATUSES, index=1, key="inv_st_from")
-    to_status = cols[1].selectbox("To", STOCK_STATUSES, index=0, key="inv_st_to")
-    reason = st.text_input("Reason", key="inv_st_reason", placeholder="e.g. count finished")
-    if st.form_submit_button("Change status", type="primary", disabled=not can_write(),
-                             help=write_help("Move units from one status to another")):
-        ok, _ = attempt(lambda: wh.change_status(sku or "", int(qty), from_status, to_status,
-                                                 user=user(), reason=reason or None))
-        if ok:
-            st.session_state[SHOW_RELEASABLE] = True
-            after_write(f"Moved {int(qty)} {sku} from {from_status} to {to_status}")
-            st.rerun()
+with status_tab:
+    sku = st.selectbox("SKU", skus, index=None, key="inv_st_sku", placeholder="Pick a SKU",
+                       on_change=stock.same_sku, args=("inv_st_sku",))
+    stock.panel(path, sku, "inv_st_stock")
+    with st.form("inventory_status_form", clear_on_submit=False):
+        qty = st.number_input("Quantity", min_value=1, step=1, key="inv_st_qty")
+        cols = st.columns(2)
+        from_status = cols[0].selectbox("From", STOCK_STATUSES, index=1, key="inv_st_from")
+        to_status = cols[1].selectbox("To", STOCK_STATUSES, index=0, key="inv_st_to")
+        reason = st.text_input("Reason", key="inv_st_reason", placeholder="e.g. count finished")
+        if st.form_submit_button("Change status", type="primary", disabled=not can_write(),
+                                 help=write_help("Move units from one status to another")):
+            submit({"kind": "status", "sku": sku, "qty": int(qty), "from": from_status,
+                    "to": to_status, "reason": reason.strip() or None})
 
 receipt = st.session_state.get(LAST_RECEIPT)
 if receipt:
     released = receipt["released"]
-    st.success(f"Receipt {receipt['id']}: {receipt['qty']} {escape_md(receipt['sku'])} into "
-               "Available. "
+    st.success(f"Receipt {receipt['id']}: {plural(receipt['qty'], 'unit')} of "
+               f"{escape_md(receipt['sku'])} into Available. "
                + (f"Released by itself: {escape_md(', '.join(released))}." if released
-                  else "No waiting backorder could be released by it."), icon="📦")
+                  else "No waiting backorder could be released by it."),
+               icon=":material/inventory:")
 
 if st.session_state.get(SHOW_RELEASABLE):
     with st.container(border=True):
         st.subheader("Backorders releasable now")
         releasable = data.releasable_now(path)
         if releasable.empty:
-            st.info("No backorder has all its stock free yet.", icon="ℹ️")
+            st.info("No backorder has all its stock free yet.", icon=":material/info:")
         else:
             st.caption("Stock is free for these backorders; nothing releases them until you "
                        "do.")
             st.container(key="inventory_releasable").dataframe(
-                         releasable, hide_index=True,
-                         column_order=["order_no", "priority", "order_date", "customer",
-                                       "skus", "units", "value", "reason"],
-                         alt="Backorders releasable now")
+                releasable, hide_index=True,
+                column_order=["order_no", "priority", "order_date", "customer",
+                              "skus", "units", "value", "reason"],
+                column_config={
+                    "order_no": "Order", "priority": "Priority",
+                    "order_date": st.column_config.DateColumn("Order date",
+                                                              format="D MMM YYYY"),
+                    "customer": "Customer", "skus": "SKUs", "units": "Units",
+                    "value": st.column_config.NumberColumn("Value", format="$%.2f"),
+                    "reason": "Reason"},
+                alt="Backorders releasable now")
             if st.button("Release Back Order", key="inventory_release", type="primary",
                          help="Review these backorders in the release form"):
                 release.start(releasable["order_no"].tolist(), origin=PAGES["inventory"])
@@ -102,20 +203,22 @@ stock_col, ledger_col = st.columns(2, gap="large")
 with stock_col:
     st.subheader("On hand")
     find = st.text_input("Find SKU", key="inventory_find", placeholder="part of a SKU")
-    stock = data.inventory(path, find.strip() or None, ON_HAND_ROWS + 1)
-    if len(stock) > ON_HAND_ROWS:
+    on_hand = data.inventory(path, find.strip() or None, ON_HAND_ROWS + 1)
+    if len(on_hand) > ON_HAND_ROWS:
         st.caption(f"Showing the first {ON_HAND_ROWS:,} rows; narrow them with Find SKU.")
-    st.dataframe(as_badges(stock.head(ON_HAND_ROWS), "status"), hide_index=True,
+    st.dataframe(as_badges(on_hand.head(ON_HAND_ROWS), "status"), hide_index=True,
                  key="inventory_on_hand", alt="On-hand stock by SKU and status",
                  column_config={"sku": "SKU", "status": badge_column("Status",
                                                                       STOCK_STATUS_COLORS),
                                 "qty": "On hand", "reserved": "Reserved"})
 with ledger_col:
     st.subheader("Recent ledger")
-    st.dataframe(as_badges(data.ledger(path, 200), "status"), hide_index=True,
-                 key="inventory_ledger", alt="The latest inventory ledger entries, newest first",
+    ledger = data.ledger(path, 200)
+    st.dataframe(as_badges(ledger.assign(kind=ledger["kind"].map(words)), "status"),
+                 hide_index=True, key="inventory_ledger",
+                 alt="The latest inventory ledger entries, newest first",
                  column_config={"entry_id": "Entry", "at": st.column_config.DatetimeColumn(
-                                    "At", format="YYYY-MM-DD HH:mm"),
+                                    "At", format=DATETIME_FORMAT),
                                 "user": "User", "kind": "Kind", "sku": "SKU",
                                 "status": badge_column("Status", STOCK_STATUS_COLORS),
-                                "qty": "Qty", "receipt_id": "Receipt", "reason": "Reason"})
+                                "qty": "Units", "receipt_id": "Receipt", "reason": "Reason"})

@@ -28,7 +28,7 @@ def test_receipt_releases_waiting_backorders(small_db):
     assert not at.exception and not at.error
     assert "2.001" in shown(at.success[0].value)
     assert wh.order("2.001")["status"] == "On Order"
-    assert at.dataframe[-1].value["kind"].iloc[0] == "receipt"
+    assert at.dataframe[-1].value["kind"].iloc[0] == "Receipt"  # a word, not an identifier
 
 
 def test_adjustment_offers_the_backorders_now_releasable(small_db):
@@ -59,6 +59,31 @@ def test_engine_errors_are_shown_not_raised(small_db):
     at.button(key=CHANGE).click().run()
     assert not at.exception
     assert "only 3 on hand" in at.error[0].value
+
+
+def test_a_refused_change_keeps_the_input_and_a_large_one_is_confirmed(small_db):
+    wh = open_db(small_db)
+    wh.run_fulfillment(["1"])  # reserves 4 of the 5 A
+    at = app(INVENTORY)
+    at.selectbox(key="inv_adj_sku").select("A").run()
+    assert at.selectbox(key="inv_st_sku").value == "A"  # the forms share the SKU
+    stock = {m.label: m.value for m in at.container(key="inv_adj_stock").metric}
+    assert (stock["Available"], stock["Reserved"], stock["Free"]) == ("5", "4", "1")
+    at.number_input(key="inv_adj_delta").set_value(-3)
+    at.text_input(key="inv_adj_reason").set_value("count")
+    at.button(key=ADJUST).click().run()
+    assert "reserved" in at.error[0].value
+    assert at.number_input(key="inv_adj_delta").value == -3  # kept for another try
+    assert at.text_input(key="inv_adj_reason").value == "count"
+
+    at.number_input(key="inv_recv_qty").set_value(60)  # > 10 x the 5 A on hand
+    at.button(key=RECEIVE).click().run()
+    assert "Please confirm" in at.warning[0].value
+    assert wh.inventory("A")["qty"].sum() == 5  # nothing yet
+    at.button(key="inventory_confirm_yes").click().run()
+    assert not at.exception and not at.error
+    assert int(wh.inventory("A").query("status == 'Available'")["qty"].iloc[0]) == 65
+    assert at.number_input(key="inv_recv_qty").value == 1  # made: the form is cleared
 
 
 def test_empty_database(empty_db):
