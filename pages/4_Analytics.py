@@ -9,15 +9,16 @@ from engine import BackorderFilter
 from ui import charts, data
 from ui.layout import page, stop_if_empty
 
-path = page("Backorder analytics", "📈", "Backorders by creation date. Fill rates are "
-            "first-time rates per run, before any release.")
+path = page("Backorder analytics", ":material/monitoring:", "Backorders by creation date. "
+            "Fill rates are first-time rates per run, before any release.")
 stop_if_empty(path)
 
 with st.sidebar:
     st.header("Filters")
     date_from = st.date_input("Created from", value=None, key="an_from")
     date_to = st.date_input("Created to", value=None, key="an_to")
-    sku = st.text_input("SKU", key="an_sku", placeholder="e.g. TR-GR").strip() or None
+    sku = st.text_input("SKU", key="an_sku", placeholder="e.g. tr-g",
+                        help="A SKU or its start; case does not matter").strip() or None
     priorities = st.multiselect("Priority", [1, 2, 3, 4, 5], key="an_priority")
     customer = st.text_input("Customer", key="an_customer",
                              placeholder="part of a name").strip() or None
@@ -31,14 +32,21 @@ panels = [
     ("aging", data.backorder_aging(path, f), charts.aging_figure,
      "Open backorder units by age; watch those older than a day"),
     ("top_skus", data.top_backorder_skus(path, f, top_n), charts.top_skus_figure,
-     "SKUs with the most units waiting, and the stock each holds by status"),
+     "SKUs with the most units waiting, and the free stock each has"),
     ("fill_rates", data.fill_rates(path, f), charts.fill_rate_figure,
      "Line and unit fill rate of each fulfillment run"),
 ]
+NOTES = {"top_skus": "Units waiting follow every filter. Stock (free, Frozen, Damaged) is "
+                    "each SKU's whole stock: it is not split by customer or priority."}
+TITLES = {"volume": "volume", "aging": "aging", "top_skus": "top SKUs",
+          "fill_rates": "fill rate"}
 for row in (panels[:2], panels[2:]):
     for column, (name, frame, build, alt) in zip(st.columns(2), row, strict=True):
-        with column, st.container(border=True):
+        with column, st.container(border=True, key=f"an_panel_{name}"):
             st.plotly_chart(build(frame), key=f"an_chart_{name}", alt=alt)
-            st.download_button(f"Download {name.replace('_', ' ')} data (CSV)",
+            if name in NOTES:
+                st.caption(NOTES[name])
+            st.download_button(f"Download {TITLES[name]} data (CSV)",
                                frame.to_csv(index=False), file_name=f"backorder_{name}.csv",
-                               mime="text/csv", key=f"an_csv_{name}", on_click="ignore")
+                               mime="text/csv", key=f"an_csv_{name}", on_click="ignore",
+                               icon=":material/download:")

@@ -61,18 +61,20 @@ def aging_figure(aging: pd.DataFrame) -> go.Figure:
 
 
 def top_skus_figure(top: pd.DataFrame) -> go.Figure:
-    """Units waiting per SKU, with the stock held in each status beside them."""
-    title = "Top SKUs by units waiting, with their stock"
+    """Units waiting per SKU, with its free stock (on hand less reserved) beside them, and
+    the stock that is held Frozen or Damaged."""
+    title = "Top SKUs by units waiting, with their free stock"
     if top.empty:
         return _empty(title)
     fig = go.Figure()
     series = [("units_waiting", "Waiting", WAITING_COLOR),
-              ("available", "Available", HEX[STOCK_STATUS_COLORS["Available"]]),
+              ("free", "Free (on hand less reserved)", HEX[STOCK_STATUS_COLORS["Available"]]),
               ("frozen", "Frozen", HEX[STOCK_STATUS_COLORS["Frozen"]]),
               ("damaged", "Damaged", HEX[STOCK_STATUS_COLORS["Damaged"]])]
     skus = [plotly_text(s) for s in top["sku"]]  # SKUs are data: shown as text
     for column, name, color in series:
-        fig.add_bar(y=skus, x=top[column], name=name, orientation="h", marker_color=color)
+        fig.add_bar(y=skus, x=top[column], name=name, orientation="h", marker_color=color,
+                    hovertemplate="%{y}: %{x:,} units<extra>" + name + "</extra>")
     fig.update_layout(barmode="group")
     fig.update_yaxes(categoryorder="array", categoryarray=skus[::-1])
     return _layout(fig, title, "Units", "SKU")
