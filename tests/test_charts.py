@@ -49,12 +49,12 @@ def test_aging_keeps_the_bucket_order_and_fills_gaps():
 def test_top_skus_puts_stock_beside_units_waiting():
     top = pd.DataFrame({"sku": ["A", "B"], "description": ["a", "b"],
                         "units_waiting": [9, 4], "backorders": [2, 1], "available": [1, 0],
-                        "free": [1, 0], "frozen": [3, 0], "damaged": [0, 2]})
+                        "free": [0, 0], "frozen": [3, 0], "damaged": [0, 2]})
     fig = charts.top_skus_figure(top)
     assert [t.name for t in fig.data] == ["Waiting", "Free (on hand less reserved)", "Frozen",
                                           "Damaged"]
     free = fig.data[1]  # free stock, not Available on-hand (which includes reserved units)
-    assert list(free.x) == [1, 0]
+    assert list(free.x) == [0, 0]
     frozen = next(t for t in fig.data if t.name == "Frozen")
     assert list(frozen.x) == [3, 0] and list(frozen.y) == ["A", "B"]
     assert list(fig.layout.yaxis.categoryarray) == ["B", "A"]  # biggest on top
