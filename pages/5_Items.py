@@ -8,6 +8,7 @@ import math
 import streamlit as st
 
 from ui import data
+from ui.labels import MONEY_FORMAT, plural
 from ui.layout import page, stop_if_empty
 from ui.state import after_write, attempt, can_write, user, warehouse, write_help
 
@@ -15,8 +16,8 @@ GRID_KEY = "items_grid"
 PAGE_SIZE = 200  # one page in the grid; filtering and paging happen in DuckDB
 ALLOWED = {"Any": None, "Allowed": True, "Not allowed": False}
 
-path = page("Items", "🏷️", "Switch an item's backorder flag: short lines of items that may "
-            "not backorder are dropped instead of waiting.")
+path = page("Items", ":material/sell:", "Switch an item's backorder flag: short lines of "
+            "items that may not backorder are dropped instead of waiting.")
 stop_if_empty(path)
 
 if st.query_params.get("view") == "shorted" and not st.session_state.get("_items_qp"):
@@ -33,12 +34,12 @@ search = cols[3].text_input("Search", key="items_f_search", placeholder="SKU or 
 filters = (ALLOWED.get(allowed or "Any"), has_backorders, shorted, search.strip() or None)
 total = data.count_items(path, *filters)
 if not total:
-    st.info("No item matches these filters.", icon="🔎")
+    st.info("No item matches these filters.", icon=":material/search_off:")
     st.stop()
 pages = max(math.ceil(total / PAGE_SIZE), 1)
 st.session_state["items_page"] = min(st.session_state.get("items_page", 1), pages)
 page_no = int(st.number_input("Page", min_value=1, max_value=pages, step=1, key="items_page"))
-st.markdown(f"**{total:,}** items · page {page_no} of {pages}")
+st.markdown(f"**{plural(total, 'item')}** · page {page_no} of {pages}")
 frame = data.items(path, *filters, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)
 
 # The one editable column comes first, like Select on Orders: one click on its checkbox.
@@ -55,7 +56,7 @@ edited = st.data_editor(
                                                      pinned=True,
                                                      help=write_help("Editable; saved with "
                                                                      "an audit row")),
-        "unit_price": st.column_config.NumberColumn("Unit price", format="%.2f"),
+        "unit_price": st.column_config.NumberColumn("Unit price", format=MONEY_FORMAT),
         "available": "Available", "reserved": "Reserved", "free": "Free",
         "frozen": "Frozen", "damaged": "Damaged", "quarantine": "Quarantine",
         "units_waiting": "Units waiting", "units_shorted": "Units shorted",
@@ -72,6 +73,7 @@ if st.button(f"Save backorder flags ({len(changed)})", key="items_save", type="p
     ok_off, n_off = attempt(
         lambda: wh.set_backorder(turn_off, False, user=user()) if turn_off else 0)
     if n_on or n_off or (ok_on and ok_off):  # refresh whenever anything was written
-        after_write(f"Backorder allowed on {n_on or 0}, not allowed on {n_off or 0} item(s)")
+        after_write(f"Backorder allowed on {plural(n_on or 0, 'item')}, not allowed on "
+                    f"{plural(n_off or 0, 'item')}")
         if ok_on and ok_off:
             st.rerun()

@@ -47,7 +47,7 @@ def test_login_names_the_user_in_the_audit_log(start_app, fresh_db, tmp_path):
                 text=re.compile(r"ada@\u2060?example\.com"))
         app.open("Items", title="Items")
         app.fill("Search", "TR-GR")
-        app.see_exactly("1 items · page 1 of 1")
+        app.see_exactly("1 item · page 1 of 1")
         grid = app.grid(ITEMS_GRID)
         assert grid.wait_for_row(SKU="TR-GR")["Backorder allowed"] == "true"
         grid.tick(1)

@@ -36,7 +36,7 @@ def test_backorder_flag_switched_in_the_grid_survives_a_reload(app):
     """The flag is written through the engine, not only held in the grid's state."""
     app.open("Items", title="Items")
     app.fill("Search", "TR-GR")
-    app.see_exactly("1 items · page 1 of 1")
+    app.see_exactly("1 item · page 1 of 1")
     grid = app.grid(ITEMS_GRID)
     assert grid.wait_for_row(SKU="TR-GR")["Backorder allowed"] == "true"
 
@@ -47,7 +47,7 @@ def test_backorder_flag_switched_in_the_grid_survives_a_reload(app):
     app.page.reload()
     app.see(app.title, text="Items")
     app.fill("Search", "TR-GR")
-    app.see_exactly("1 items · page 1 of 1")
+    app.see_exactly("1 item · page 1 of 1")
     grid.wait_for_row(SKU="TR-GR", Backorder_allowed="false")
     app.snap("items_flag_switched")
     app.assert_no_exception()
