@@ -12,7 +12,7 @@ def test_renders_one_page_of_items_on_demo_data(demo_db):
     frame = at.data_editor[0].value
     wh = open_db(demo_db)
     assert frame["sku"].tolist() == wh.items(limit=200)["sku"].tolist()
-    assert f"**{wh.count_items():,}** items" in " ".join(m.value for m in at.markdown)
+    assert f"**{wh.count_items():,} items**" in " ".join(m.value for m in at.markdown)
     assert {"backorder", "available", "frozen", "damaged", "units_waiting",
             "units_shorted"} <= set(frame.columns)
 
