@@ -14,8 +14,10 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import Any, TypeVar
 
 import duckdb
+import pandas as pd
 
 from . import reservations
 from .errors import DatabaseUnavailableError, ReadOnlyError, WriteConflictError
@@ -25,6 +27,7 @@ TOKEN_DDL = """
 CREATE TABLE IF NOT EXISTS write_token (id INTEGER NOT NULL, writes BIGINT NOT NULL);
 INSERT INTO write_token SELECT 1, 0 WHERE NOT EXISTS (SELECT 1 FROM write_token);
 """
+T = TypeVar("T")
 CLAIM_TOKEN = "UPDATE write_token SET writes = writes + 1 WHERE id = 1"
 
 # DuckDB shares one database between the connections of a process to the same file, so
@@ -124,6 +127,7 @@ class Database:
         except duckdb.Error as exc:
             raise _unavailable(path, exc) from None
         self._write_lock = _write_lock_for(path)
+        self._memo: dict[str, tuple[int, Any]] = {}
         self.clock: Callable[[], datetime] = clock or _wall_clock
         try:
             if read_only:
@@ -160,6 +164,37 @@ class Database:
 
     def now(self) -> datetime:
         return self.clock()
+
+    def once_per_change(self, name: str, compute: Callable[[duckdb.DuckDBPyConnection], T],
+                        cur: duckdb.DuckDBPyConnection | None = None) -> T:
+        """`compute(cur)` at most once per state of the warehouse, shared by every caller
+        in this process. The state is the write token's count, read in the same snapshot
+        as the computation, so a write by anyone, anywhere, makes the next call compute
+        afresh. Pass `cur` to share a snapshot already open."""
+        if cur is not None:
+            return self._remembered(name, compute, cur)
+        with self.read() as cur:
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                return self._remembered(name, compute, cur)
+            finally:
+                cur.execute("COMMIT")
+
+    def _remembered(self, name: str, compute: Callable[[duckdb.DuckDBPyConnection], T],
+                    cur: duckdb.DuckDBPyConnection) -> T:
+        try:
+            token = cur.execute("SELECT writes FROM write_token").fetchall()[0][0]
+        except duckdb.CatalogException:  # a file of an earlier version, opened for viewing
+            cur.execute("ROLLBACK")
+            cur.execute("BEGIN TRANSACTION")
+            return compute(cur)
+        hit = self._memo.get(name)
+        if hit is None or hit[0] != token:
+            hit = (token, compute(cur))
+            self._memo[name] = hit
+        value = hit[1]
+        # Copy-on-write frames: a caller's change to its copy never reaches the memo.
+        return value.copy(deep=False) if isinstance(value, pd.DataFrame) else value
 
     @contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -39,7 +39,7 @@ class OrderFilter:
 
 
 def _order_where(cur: duckdb.DuckDBPyConnection, f: OrderFilter,
-                 releasable: list[str] | None) -> tuple[str, list]:
+                 releasable: pd.DataFrame | None) -> tuple[str, list]:
     text = f.search.strip() if f.search else ""
     where = (
         Where()
@@ -58,13 +58,15 @@ def _order_where(cur: duckdb.DuckDBPyConnection, f: OrderFilter,
               text, text, text, text)
         .when(f.order_nos is not None, "order_no IN (SELECT unnest(?::VARCHAR[]))",
               [str(n) for n in f.order_nos or []])
-        .when(releasable is not None, "order_no IN (SELECT unnest(?::VARCHAR[]))", releasable)
+        .when(releasable is not None, "order_no IN (SELECT order_no FROM releasable_set)")
     )
+    if releasable is not None:  # a frame, seen by DuckDB in place: never a huge parameter
+        cur.register("releasable_set", releasable)
     return where.sql, where.params
 
 
 def count_orders(cur: duckdb.DuckDBPyConnection, f: OrderFilter,
-                 releasable: list[str] | None = None) -> int:
+                 releasable: pd.DataFrame | None = None) -> int:
     where, params = _order_where(cur, f, releasable)
     return cur.execute(f"SELECT count(*) FROM orders WHERE {where}", params).fetchall()[0][0]
 
@@ -134,7 +136,7 @@ def _paged(where: str, sort: str, limit: int | None, offset: int) -> tuple[str, 
 
 
 def list_order_nos(cur: duckdb.DuckDBPyConnection, f: OrderFilter, limit: int | None,
-                   sort: str, releasable: list[str] | None = None, now=None) -> list[str]:
+                   sort: str, releasable: pd.DataFrame | None = None, now=None) -> list[str]:
     """Only the numbers, in grid order: "select all matching", group runs."""
     where, params = _order_where(cur, f, releasable)
     order_by, by_totals = order_sort_sql(sort)
@@ -149,7 +151,7 @@ def list_order_nos(cur: duckdb.DuckDBPyConnection, f: OrderFilter, limit: int | 
 
 
 def list_orders(cur: duckdb.DuckDBPyConnection, f: OrderFilter, limit: int | None,
-                offset: int, sort: str, releasable: list[str] | None = None,
+                offset: int, sort: str, releasable: pd.DataFrame | None = None,
                 now=None) -> pd.DataFrame:
     """One page of orders with their line totals, sorted over the whole filtered set."""
     where, params = _order_where(cur, f, releasable)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from . import audit, reservations
@@ -106,6 +107,29 @@ BLOCKED_SQL = """
     SEMI JOIN release_fit f ON f.order_no = n.order_no AND NOT f.may_fit
     WHERE n.need > s.free
     GROUP BY n.order_no"""
+
+
+def _fitting_orders(needs, stock) -> np.ndarray:
+    """The sequential rule without reasons: the order numbers that fit, in rank order.
+    SKUs are coded as integers so the one pass touches only ints and lists."""
+    order_nos = np.asarray(needs["order_no"], dtype=object)
+    if len(order_nos) == 0:
+        return order_nos
+    codes, sku_names = pd.factorize(pd.Series(needs["sku"]))
+    free = pd.Series(stock["free"], index=pd.Index(stock["sku"])).reindex(sku_names)
+    remaining = free.fillna(0).astype("int64").tolist()
+    codes = codes.tolist()
+    qtys = np.asarray(needs["need"], dtype=np.int64).tolist()
+    starts = np.flatnonzero(np.r_[True, order_nos[1:] != order_nos[:-1]])
+    bounds = np.r_[starts, len(order_nos)].tolist()
+    fits = np.zeros(len(starts), dtype=bool)
+    for k in range(len(starts)):
+        rows = range(bounds[k], bounds[k + 1])
+        if all(qtys[i] <= remaining[codes[i]] for i in rows):
+            for i in rows:
+                remaining[codes[i]] -= qtys[i]
+            fits[k] = True
+    return order_nos[starts[fits]]
 
 
 def _decide(needs, stock) -> pd.DataFrame:
@@ -219,34 +243,81 @@ def release_waiting_for(cur: duckdb.DuckDBPyConnection, sku: str, at: datetime,
     return _apply(cur, decided, at, user, receipt_id=receipt_id)
 
 
+def releasable_set(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """`order_no` of every open backorder releasable this minute (in no set order).
+
+    Only SKUs that are contended (the orders that could fit on their own want more than is
+    free) need the sequential pass: an order whose SKUs are all uncontended fits whatever
+    comes before it, and its uncontended SKUs cannot make it fail. So SQL settles those,
+    and the pass walks only the contended SKUs' rows, in rank order."""
+    cur.execute("""
+        CREATE OR REPLACE TEMP TABLE rs_needs AS
+        SELECT l.order_no, l.sku, sum(l.ordered_qty - l.allocated_qty)::BIGINT AS need,
+               any_value(o.priority) AS priority, any_value(o.order_date) AS order_date,
+               any_value(o.root_no) AS root_no, any_value(o.suffix) AS suffix
+        FROM orders o JOIN order_lines l USING (order_no)
+        WHERE o.status = 'Back Order' GROUP BY l.order_no, l.sku""")
+    cur.execute("CREATE OR REPLACE TEMP TABLE rs_skus AS SELECT DISTINCT sku FROM rs_needs")
+    cur.execute(f"CREATE OR REPLACE TEMP TABLE rs_free AS {free_stock_sql('rs_skus')}")
+    cur.execute("""
+        CREATE OR REPLACE TEMP TABLE rs_fit AS
+        SELECT n.*, coalesce(f.free, 0) AS free,
+               bool_and(n.need <= coalesce(f.free, 0)) OVER (PARTITION BY n.order_no) AS alone
+        FROM rs_needs n LEFT JOIN rs_free f USING (sku)""")
+    cur.execute("""
+        CREATE OR REPLACE TEMP TABLE rs_contended AS
+        SELECT sku FROM rs_fit WHERE alone GROUP BY sku HAVING sum(need) > any_value(free)""")
+    settled = cur.execute("""
+        SELECT DISTINCT order_no FROM rs_fit WHERE alone
+        EXCEPT SELECT order_no FROM rs_fit WHERE sku IN (SELECT sku FROM rs_contended)
+        """).fetchnumpy()["order_no"]
+    needs = cur.execute(f"""
+        SELECT order_no, sku, need FROM rs_fit
+        WHERE alone AND sku IN (SELECT sku FROM rs_contended)
+        ORDER BY {rank_sql()}, order_no, sku""").fetchnumpy()
+    stock = cur.execute("SELECT sku, free FROM rs_free WHERE sku IN "
+                        "(SELECT sku FROM rs_contended)").fetchnumpy()
+    return pd.DataFrame({"order_no": np.concatenate(
+        [np.asarray(settled, dtype=object), _fitting_orders(needs, stock)])}, dtype="string")
+
+
+def _with_details(cur: duckdb.DuckDBPyConnection, decided: pd.DataFrame) -> pd.DataFrame:
+    """Each decided order with what a screen shows of it; ok orders get their needs as
+    the reason."""
+    cur.register("_decided", decided.astype("string"))
+    try:
+        return cur.execute(f"""
+            WITH agg AS (
+                SELECT l.order_no, string_agg(DISTINCT l.sku, ', ') AS skus,
+                       sum(l.ordered_qty)::BIGINT AS units,
+                       sum(l.ordered_qty * coalesce(i.unit_price, 0)) AS value,
+                       'Stock is free: ' || string_agg(l.sku || ' '
+                           || (l.ordered_qty - l.allocated_qty), ', ' ORDER BY l.sku)
+                           AS free_reason
+                FROM order_lines l LEFT JOIN items i USING (sku)
+                WHERE l.order_no IN (SELECT order_no FROM _decided)
+                GROUP BY l.order_no)
+            SELECT o.order_no, o.parent_order_no, o.order_date, o.priority, o.customer,
+                   o.created_at, d.outcome = 'ok' AS releasable,
+                   CASE WHEN d.outcome = 'ok' THEN agg.free_reason ELSE d.reason END AS reason,
+                   agg.skus, agg.units, agg.value
+            FROM _decided d JOIN orders o USING (order_no) JOIN agg USING (order_no)
+            ORDER BY {rank_sql("o")}""").df()
+    finally:
+        cur.unregister("_decided")
+
+
 def releasable_now(db: Database, include_blocked: bool = False) -> pd.DataFrame:
-    """Open backorders that could be released this minute, in rank order, with why."""
+    """Open backorders that could be released this minute, in rank order, with why.
+    Without the blocked ones it is worked out once per change of the warehouse and shared
+    by every screen and session."""
+    if not include_blocked:
+        return db.once_per_change("releasable_now", lambda cur: _with_details(
+            cur, db.once_per_change("releasable_set", releasable_set, cur).assign(
+                outcome="ok", reason=None)), None)
     with db.read() as cur:
         cur.execute(f"""
             CREATE OR REPLACE TEMP TABLE release_request AS
             SELECT order_no, row_number() OVER (ORDER BY {rank_sql()}) AS request_pos
             FROM orders WHERE status = 'Back Order'""")
-        if include_blocked:
-            decided = _plan_loaded(cur)
-        else:  # only the sequential pass's "ok" orders: no reasons for the blocked ones
-            _candidate_errors(cur)
-            decided = _decide(*_fetch_needs(cur))
-            decided = decided.loc[decided["outcome"] == "ok"]
-        cur.register("_decided", decided.astype("string"))
-        frame = cur.execute(f"""
-            SELECT o.order_no, o.parent_order_no, o.order_date, o.priority, o.customer,
-                   o.created_at, d.outcome = 'ok' AS releasable, d.reason,
-                   agg.skus, agg.units, agg.value
-            FROM _decided d
-            JOIN orders o USING (order_no)
-            JOIN (SELECT l.order_no, string_agg(DISTINCT l.sku, ', ') AS skus,
-                         sum(l.ordered_qty)::BIGINT AS units,
-                         sum(l.ordered_qty * coalesce(i.unit_price, 0)) AS value
-                  FROM order_lines l LEFT JOIN items i USING (sku)
-                  WHERE l.order_no IN (SELECT order_no FROM _decided)
-                  GROUP BY l.order_no) agg USING (order_no)
-            WHERE ? OR d.outcome = 'ok'
-            ORDER BY {rank_sql("o")}""",
-                            [include_blocked]).df()
-        cur.unregister("_decided")
-        return frame
+        return _with_details(cur, _plan_loaded(cur))

@@ -141,10 +141,10 @@ class Warehouse:
         return edits.set_backorder(self.db, skus, allowed, user)
 
     # -- read models -------------------------------------------------------------------------
-    def _releasable_list(self, f: OrderFilter) -> list[str] | None:
+    def _releasable_list(self, f: OrderFilter) -> pd.DataFrame | None:
         if not f.releasable_only:
             return None
-        return self.releasable_now()["order_no"].tolist()
+        return self.db.once_per_change("releasable_set", release.releasable_set)
 
     @guarded
     def orders(self, filter: OrderFilter | None = None, limit: int | None = None,
