@@ -187,3 +187,19 @@ def test_a_backorder_released_by_someone_else_says_who_and_when(tmp_path):
     reason = late.not_released["reason"].iloc[0]
     assert reason.startswith("Already released by Dana at ")
     assert "not Back Order" in reason
+
+
+def test_releasable_now_is_fresh_after_a_write_by_another_warehouse(tmp_path):
+    """It is worked out once per change and shared; any writer's change renews it."""
+    first, second = _two_on_one_file(tmp_path)
+    first.run_fulfillment(["1", "2"])
+    assert first.releasable_now().empty
+    assert first.count_orders(engine.OrderFilter(releasable_only=True)) == 0
+    second.adjust("A", 10, reason="found")  # the other object frees stock
+    shown = first.releasable_now()
+    assert shown["order_no"].tolist() == ["2.001"]
+    shown["order_no"] = "changed by a screen"  # a caller's copy never reaches the memo
+    assert first.releasable_now()["order_no"].tolist() == ["2.001"]
+    assert first.count_orders(engine.OrderFilter(releasable_only=True)) == 1
+    second.release_backorders(["2.001"])
+    assert first.releasable_now().empty
