@@ -51,17 +51,17 @@ with st.container(border=True):
         jobs.progress_panel(job.job_id)
     handed = fulfil.group()
     last = fulfil.last_done()
+    if last and last.get("run_id"):
+        st.success(f"Run {last['run_id']} is done: it ran "
+                   f"{plural(last.get('orders', 0), 'order')}. Its results are below.",
+                   icon=":material/check_circle:")
     source = st.radio("Orders to run", SOURCES, key=fulfil.SOURCE_KEY, horizontal=True,
                       index=0 if handed or (last and last.get("source") == SOURCES[0]) else 1)
     if source == SOURCES[0]:
         group_filter = OrderFilter(order_nos=handed, statuses=["On Order"])
         if not handed:
-            if last and last.get("run_id"):
-                st.success(f"Run {last['run_id']} ran the "
-                           f"{plural(last.get('orders', 0), 'selected order')}. Nothing is "
-                           "selected now, so Run Fulfillment has nothing to run.",
-                           icon=":material/check_circle:")
-            st.info("Tick On Order orders in the Orders grid, or run on a filter.",
+            st.info("Nothing is selected now. Tick On Order orders in the Orders grid, or "
+                    "run on a filter.",
                     icon=":material/touch_app:")
             st.page_link(PAGES["orders"], label="Choose orders", icon=":material/list_alt:",
                          query_params={"status": "On Order"})

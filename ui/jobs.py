@@ -115,6 +115,11 @@ class JobBoard:
             jobs = [j for j in self._jobs.values() if j.kind == kind and j.running]
         return sorted(jobs, key=lambda j: j.started_at, reverse=True)
 
+    def all_running(self) -> list[Job]:
+        with self._lock:
+            return sorted((j for j in self._jobs.values() if j.running),
+                          key=lambda j: j.started_at)
+
     def _forget_old(self) -> None:
         with self._lock:
             finished = sorted((j for j in self._jobs.values() if not j.running),
@@ -184,3 +189,13 @@ def progress_panel(job_id: str) -> None:
         st.progress(job.fraction, text=escape_md(f"{job.label}: {job.message}"))
         st.caption(escape_md(f"{job.who_when().capitalize()}. It goes on if you click "
                              "elsewhere or leave this screen; come back to see its result."))
+
+
+def sidebar_note() -> None:
+    """On every screen: the jobs still going, so an analyst who left one knows it goes on."""
+    going_now = board().all_running()
+    if going_now:
+        with st.container(key="jobs_going"):
+            for job in going_now:
+                st.caption(f":material/hourglass_top: {escape_md(job.label)} is going "
+                           f"({job.fraction:.0%}, {escape_md(job.who_when())})")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import data, identity
+from . import data, identity, jobs
 from .state import VIEWING_ONLY, db_path, open_or_stop, read_only, show_flashes
 
 HOME = "app.py"
@@ -72,6 +72,7 @@ def page(title: str, icon: str, caption: str | None = None) -> str:
     show_flashes()
     with st.sidebar:
         identity.sidebar()
+        jobs.sidebar_note()
     if read_only():
         st.container(key="viewing_only").info(VIEWING_ONLY, icon=":material/visibility:")
     if caption:

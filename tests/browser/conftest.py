@@ -53,6 +53,16 @@ APP_IDLE = """() => {
     && app.getAttribute('data-test-script-state') === 'notRunning'
     && document.querySelector("[data-testid='stSkeleton']") === null;
 }"""
+# What a person reads in an element: its text without the names of Material icons, which
+# are ligatures (the text "home" drawn as a house) and would otherwise read as words.
+TEXT_READ = """(e) => {
+  const copy = e.cloneNode(true);
+  copy.querySelectorAll("[data-testid='stIconMaterial']").forEach(i => i.remove());
+  document.body.appendChild(copy);  // innerText needs the copy laid out
+  const text = copy.innerText;
+  copy.remove();
+  return text.trim();
+}"""
 # The grids are canvases; glide-data-grid keeps an accessible <table> copy of the visible
 # cells inside the canvas. Read it as {header: text} per row. The grid is found afresh on
 # each poll (by selector and index): a rerun may replace its element.
@@ -146,6 +156,41 @@ def demo_facts(demo_db, tmp_path_factory) -> DemoFacts:
             receipt_releases=tuple(receipt.released))
     finally:
         wh.close()
+
+
+LARGE_RUN_ORDERS = 300_000  # On Order orders: a run over them takes seconds
+
+
+@pytest.fixture(scope="session")
+def large_db(tmp_path_factory) -> Path:
+    """Hundreds of thousands of On Order orders (three lines each, 500 SKUs, stock short),
+    so that a fulfillment run takes long enough to leave it while it goes."""
+    import random
+
+    import pandas as pd
+
+    path = tmp_path_factory.mktemp("large") / "large.duckdb"
+    rng = random.Random(7)
+    skus = [f"L{n:03d}" for n in range(500)]
+    order_nos = [str(n) for n in range(1, LARGE_RUN_ORDERS + 1)]
+    wh = engine.open(str(path))
+    try:
+        wh.import_items(pd.DataFrame({"sku": skus, "backorder": [n % 5 != 0 for n in
+                                                                 range(len(skus))]}))
+        wh.import_inventory(pd.DataFrame({"sku": skus, "status": "Available",
+                                          "qty": [rng.randint(0, 300) for _ in skus]}))
+        wh.import_orders(
+            pd.DataFrame({"order_no": order_nos, "order_date": "2026-11-01",
+                          "status": "On Order",
+                          "priority": [1 + n % 5 for n in range(len(order_nos))]}),
+            pd.DataFrame({"order_no": [o for o in order_nos for _ in range(3)],
+                          "line_no": [1, 2, 3] * len(order_nos),
+                          "sku": [rng.choice(skus) for _ in range(3 * len(order_nos))],
+                          "ordered_qty": [rng.randint(1, 9) for _ in
+                                          range(3 * len(order_nos))]}))
+    finally:
+        wh.close()
+    return path
 
 
 @pytest.fixture
@@ -350,6 +395,22 @@ class App:
     @property
     def title(self):
         return self.main.locator("h1").first
+
+    @property
+    def menu(self):
+        """The desk's own sidebar menu (ui/layout.py): Home, Orders, …"""
+        return self.page.locator(".st-key-desk_menu")
+
+    def text_of(self, locator) -> list[str]:
+        """What a person reads in each element of `locator`, icon names left out."""
+        return [e.evaluate(TEXT_READ) for e in locator.element_handles()]
+
+    def nav(self, label: str, title: str | None = None) -> None:
+        """Go to a screen by its sidebar menu link, as an analyst does; with `title`,
+        wait until it shows."""
+        self.menu.get_by_role("link", name=label, exact=True).click()
+        if title:
+            self.see(self.title, text=title)
 
     def wait_idle(self) -> None:
         """No script running, websocket connected, no widget still loading."""
