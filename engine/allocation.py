@@ -205,8 +205,10 @@ def _write(cur: duckdb.DuckDBPyConnection, run_id: int, at, user: str | None,
         SELECT new_order_no, any_value(root_no), any_value(suffix), any_value(parent_order_no),
                any_value(order_date), any_value(priority), 'Back Order',
                '{SHIP_CODE_BACKORDER}', any_value(ship_complete), any_value(customer),
-               ?::TIMESTAMP, NULL, ?
-        FROM run_backorders GROUP BY new_order_no ORDER BY min(order_rank)""", [at, run_id])
+               ?::TIMESTAMP, NULL, ?, count(*), sum(qty),
+               sum(qty * coalesce(i.unit_price, 0))
+        FROM run_backorders b LEFT JOIN items i USING (sku)
+        GROUP BY new_order_no ORDER BY min(order_rank)""", [at, run_id])
     cur.execute("""
         INSERT INTO order_lines
         SELECT new_order_no, new_line_no, sku, qty, 0, 0, 0 FROM run_backorders""")

@@ -21,7 +21,7 @@ import pandas as pd
 
 from . import reservations
 from .errors import DatabaseUnavailableError, ReadOnlyError, WriteConflictError
-from .schema import DDL, SCHEMA_VERSION
+from .schema import DDL, ORDER_TOTALS, SCHEMA_VERSION
 
 TOKEN_DDL = """
 CREATE TABLE IF NOT EXISTS write_token (id INTEGER NOT NULL, writes BIGINT NOT NULL);
@@ -104,6 +104,17 @@ def _migrate(cur: duckdb.DuckDBPyConnection) -> None:
     found = cur.execute("SELECT max(version) FROM schema_version").fetchall()[0][0] or 1
     if found < 2:
         reservations.rebuild(cur)
+    if found < 3:
+        have = {r[0] for r in cur.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'orders'"
+        ).fetchall()}
+        for column, kind in (("lines", "INTEGER"), ("units", "BIGINT"), ("value", "DOUBLE")):
+            if column not in have:
+                cur.execute(f"ALTER TABLE orders ADD COLUMN {column} {kind} DEFAULT 0")
+        cur.execute(f"""
+            UPDATE orders AS o SET lines = t.lines, units = t.units, value = t.value
+            FROM ({ORDER_TOTALS.format(lines="order_lines")}) t
+            WHERE o.order_no = t.order_no""")
     if found < SCHEMA_VERSION:
         cur.execute("DELETE FROM schema_version")
         cur.execute("INSERT INTO schema_version VALUES (?)", [SCHEMA_VERSION])
@@ -134,7 +145,8 @@ class Database:
                 self._check_schema()
             else:
                 self._create_schema()
-        except duckdb.Error as exc:
+        except (duckdb.IOException, duckdb.PermissionException,
+                duckdb.SerializationException) as exc:  # the file, not our schema
             self._con.close()
             raise _unavailable(path, exc) from None
 

@@ -9,7 +9,7 @@ from . import audit
 from .db import Database
 from .inputs import MAX_MOVEMENT, MAX_ON_HAND
 from .orderno import ORDER_NO_PATTERN, ROOT_SQL, SUFFIX_SQL
-from .schema import ORDER_STATUSES, SHIP_CODE_BACKORDER, STOCK_STATUSES, sql_list
+from .schema import ORDER_STATUSES, ORDER_TOTALS, SHIP_CODE_BACKORDER, STOCK_STATUSES, sql_list
 from .validation import Column, duplicates, first_violation, stage
 
 MAX_LINES = 1_000_000  # line numbers of one order
@@ -162,8 +162,11 @@ def import_orders(db: Database, orders: pd.DataFrame, lines: pd.DataFrame,
                    status,
                    coalesce(ship_code, CASE WHEN status = 'Back Order'
                                             THEN '{SHIP_CODE_BACKORDER}' END),
-                   coalesce(ship_complete, false), customer, ?::TIMESTAMP, NULL, NULL
-            FROM import_orders ORDER BY row_no""", [at])
+                   coalesce(ship_complete, false), customer, ?::TIMESTAMP, NULL, NULL,
+                   coalesce(t.lines, 0), coalesce(t.units, 0), coalesce(t.value, 0)
+            FROM import_orders LEFT JOIN ({ORDER_TOTALS.format(lines="import_lines")}) t
+                USING (order_no)
+            ORDER BY row_no""", [at])
         cur.execute("""
             INSERT INTO order_lines
             SELECT order_no, line_no, sku, ordered_qty, 0, 0, 0

@@ -82,8 +82,7 @@ ORDER_COLUMNS_SORTABLE = {
     "units_backordered": "units_backordered", "units_shorted": "units_shorted",
     "value": "value", "skus": "skus",
 }
-_NEEDS_LINE_TOTALS = {"lines", "units", "units_allocated", "units_backordered",
-                      "units_shorted", "value", "skus"}
+_NEEDS_LINE_TOTALS = {"units_allocated", "units_backordered", "units_shorted", "skus"}
 
 
 def order_sort_sql(sort: str) -> tuple[str, bool]:
@@ -102,13 +101,11 @@ def order_sort_sql(sort: str) -> tuple[str, bool]:
 
 
 _LINE_TOTALS = """
-    SELECT l.order_no, count(*) AS lines, sum(l.ordered_qty)::BIGINT AS units,
-           sum(l.allocated_qty)::BIGINT AS units_allocated,
+    SELECT l.order_no, sum(l.allocated_qty)::BIGINT AS units_allocated,
            sum(l.backorder_qty)::BIGINT AS units_backordered,
            sum(l.shorted_qty)::BIGINT AS units_shorted,
-           round(sum(l.ordered_qty * coalesce(i.unit_price, 0)), 2)::DOUBLE AS value,
            string_agg(DISTINCT l.sku, ', ' ORDER BY l.sku) AS skus
-    FROM order_lines l LEFT JOIN items i USING (sku)
+    FROM order_lines l
     WHERE l.order_no IN (SELECT order_no FROM {source}) GROUP BY l.order_no"""
 _WITH_AGE = """
     SELECT *, CASE WHEN status = 'Back Order'
@@ -162,7 +159,7 @@ def list_orders(cur: duckdb.DuckDBPyConnection, f: OrderFilter, limit: int | Non
                ship_complete, customer, coalesce(lines, 0) AS lines,
                coalesce(units, 0) AS units, coalesce(units_allocated, 0) AS units_allocated,
                coalesce(units_backordered, 0) AS units_backordered,
-               coalesce(units_shorted, 0) AS units_shorted, coalesce(value, 0) AS value,
+               coalesce(units_shorted, 0) AS units_shorted, round(value, 2) AS value,
                skus, age_days, created_at, released_at
         FROM shown ORDER BY {order_by}""", [now, *params]).df()
 

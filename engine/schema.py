@@ -55,7 +55,10 @@ CREATE TABLE IF NOT EXISTS orders (
     customer VARCHAR,
     created_at TIMESTAMP NOT NULL,
     released_at TIMESTAMP,
-    created_by_run BIGINT
+    created_by_run BIGINT,
+    lines INTEGER NOT NULL DEFAULT 0,  -- what was ordered never changes: kept with the
+    units BIGINT NOT NULL DEFAULT 0,   -- order so the grid sorts by it without a scan
+    value DOUBLE NOT NULL DEFAULT 0    -- of every line (units x unit price)
 );
 
 CREATE TABLE IF NOT EXISTS order_lines (
@@ -139,7 +142,13 @@ CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
 CREATE OR REPLACE VIEW reserved AS
     SELECT sku, reserved FROM sku_reserved WHERE reserved <> 0;
 """
-SCHEMA_VERSION = 2  # 2: reserved units kept in sku_reserved
+SCHEMA_VERSION = 3  # 2: reserved units kept in sku_reserved; 3: order totals kept
+
+# (order_no, lines, units, value) of the lines in `{lines}`, priced from items.
+ORDER_TOTALS = """
+    SELECT l.order_no, count(*)::INTEGER AS lines, sum(l.ordered_qty)::BIGINT AS units,
+           sum(l.ordered_qty * coalesce(i.unit_price, 0))::DOUBLE AS value
+    FROM {lines} l LEFT JOIN items i USING (sku) GROUP BY l.order_no"""
 
 
 def free_stock_sql(skus_table: str | None = None) -> str:

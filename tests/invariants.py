@@ -78,6 +78,17 @@ def unaudited_runs(wh: engine.Warehouse) -> pd.DataFrame:
         WHERE a.run_id IS NOT NULL AND a.run_id NOT IN (SELECT run_id FROM runs)""")
 
 
+def drifted_order_totals(wh: engine.Warehouse) -> pd.DataFrame:
+    """Orders whose kept lines, units and value differ from their lines."""
+    from engine.schema import ORDER_TOTALS
+
+    return _query(wh, f"""
+        SELECT o.order_no, o.lines, o.units, o.value, t.lines AS from_lines
+        FROM orders o LEFT JOIN ({ORDER_TOTALS.format(lines="order_lines")}) t USING (order_no)
+        WHERE o.lines <> coalesce(t.lines, 0) OR o.units <> coalesce(t.units, 0)
+           OR abs(o.value - coalesce(t.value, 0)) > 0.005""")
+
+
 def all_broken(wh: engine.Warehouse) -> dict[str, object]:
     """Every invariant at once: an empty dict means the warehouse is sound."""
     found: dict[str, object] = {}
@@ -85,7 +96,8 @@ def all_broken(wh: engine.Warehouse) -> dict[str, object]:
                         ("negative_stock", negative_stock), ("released_twice", released_twice),
                         ("unaudited_stock_moves", unaudited_stock_moves),
                         ("unaudited_runs", unaudited_runs),
-                        ("drifted_reservations", drifted_reservations)]:
+                        ("drifted_reservations", drifted_reservations),
+                        ("drifted_order_totals", drifted_order_totals)]:
         rows = check(wh)
         if not rows.empty:
             found[name] = rows.head(10).to_dict("records")
