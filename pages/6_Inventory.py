@@ -20,9 +20,9 @@ SHOW_RELEASABLE = "inventory_show_releasable"
 LAST_RECEIPT = "inventory_last_receipt"
 PENDING = "inventory_pending"  # a large change waiting for the analyst's confirmation
 CLEAR = "inventory_clear"  # the form whose inputs go, now that its change was made
-FORM_INPUTS = {"receive": ("inv_recv_qty", "inv_recv_reason"),
-               "adjust": ("inv_adj_delta", "inv_adj_reason"),
-               "status": ("inv_st_qty", "inv_st_reason")}
+FORM_INPUTS = {"receive": {"inv_recv_qty": 1, "inv_recv_reason": ""},
+               "adjust": {"inv_adj_delta": 0, "inv_adj_reason": ""},
+               "status": {"inv_st_qty": 1, "inv_st_reason": ""}}
 RECEIPT_JOB = "receipt"
 ON_HAND_ROWS = 500  # the on-hand table is searched in DuckDB, never loaded whole
 
@@ -50,8 +50,8 @@ def receipt_ended(job: jobs.Job) -> None:
 ended = jobs.take_finished(RECEIPT_JOB)
 if ended is not None:
     receipt_ended(ended)
-for key in FORM_INPUTS.get(st.session_state.pop(CLEAR, None), ()):
-    st.session_state.pop(key, None)  # before the widgets: the made change's inputs go
+for key, value in FORM_INPUTS.get(st.session_state.pop(CLEAR, None), {}).items():
+    st.session_state[key] = value  # before the widgets: the made change's inputs go
 stock.sku_from_url(skus)
 
 
