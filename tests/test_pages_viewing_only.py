@@ -9,11 +9,14 @@ import json
 import pytest
 from pages_helpers import (
     ANALYTICS,
+    AUDIT,
+    CANCEL,
     FULFILLMENT,
     INVENTORY,
     ITEMS,
     ORDERS,
     RELEASE,
+    SHIP,
     TITLES,
     app,
     tick,
@@ -22,7 +25,8 @@ from pages_helpers import (
 
 pytest_plugins = ["pages_fixtures"]
 
-SCREENS = [None, ORDERS, FULFILLMENT, RELEASE, ANALYTICS, ITEMS, INVENTORY]
+SCREENS = [None, ORDERS, FULFILLMENT, RELEASE, ANALYTICS, ITEMS, INVENTORY, SHIP, CANCEL,
+           AUDIT]
 
 
 @pytest.fixture
@@ -114,3 +118,14 @@ def test_a_missing_file_is_not_created(tmp_path, monkeypatch, viewing_only):
     assert not at.exception
     assert "There is no database at" in at.error[0].value
     assert not missing.exists() and not missing.parent.exists()
+
+
+def test_ship_and_cancel_can_be_reviewed_but_not_submitted(small_db, viewing_only):
+    for page, key in ((SHIP, "ship"), (CANCEL, "cancel")):
+        at = app()
+        at.switch_page(page)
+        at.query_params["orders"] = "1"
+        at.run()
+        at.button(key=f"{key}_review_button").click().run()
+        assert not at.exception and not at.error
+        assert at.button(key=f"{key}_submit").disabled
