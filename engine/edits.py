@@ -13,23 +13,38 @@ from .schema import sql_list
 from .validation import Column, duplicates, first_violation, stage
 
 EDITABLE_STATUSES = ("Pending", "On Order", "Back Order")
+# A grid gives real values: "2" is not a priority and "false" is not a flag here.
 EDIT_COLUMNS = [
     Column("order_no", "text"),
-    Column("priority", "whole", required=False, nullable=True),
-    Column("ship_complete", "bool", required=False, nullable=True),
+    Column("priority", "whole", required=False, nullable=True, text_ok=False),
+    Column("ship_complete", "bool", required=False, nullable=True, text_ok=False),
 ]
+EDITABLE_COLUMNS = ("priority", "ship_complete")
 
 
 def _as_frame(changes: pd.DataFrame | Mapping[str, Mapping[str, object]]) -> pd.DataFrame:
-    """Accepts a frame with `order_no`, or `{order_no: {column: value}}` as a grid gives it."""
+    """Accepts a frame with `order_no`, or `{order_no: {column: value}}` as a grid gives it.
+    A column that cannot be edited is refused: ignoring it would lose the analyst's edit."""
     if not isinstance(changes, (pd.DataFrame, Mapping)):
         raise ValidationError(f"changes must be a table of order edits, not {changes!r}",
                               column="changes", value=changes)
     if isinstance(changes, pd.DataFrame):
-        return changes.reset_index() if "order_no" not in changes.columns else changes
-    frame = pd.DataFrame.from_dict(dict(changes), orient="index")
-    frame.index.name = "order_no"
-    return frame.reset_index()
+        frame = changes.reset_index() if "order_no" not in changes.columns else changes
+    else:
+        not_edits = [(no, edit) for no, edit in changes.items() if not isinstance(edit, Mapping)]
+        if not_edits:
+            no, edit = not_edits[0]
+            raise ValidationError(f"changes for order {no!r} must map columns to new values, "
+                                  f"not {edit!r}", column="changes", value=edit)
+        # As objects: the values are checked as they were given, not as pandas guesses them.
+        frame = pd.DataFrame(list(changes.values()), dtype=object)
+        frame.insert(0, "order_no", pd.Series(list(changes.keys()), dtype=object))
+    unknown = [c for c in frame.columns if c not in ("order_no", *EDITABLE_COLUMNS)]
+    if unknown:
+        raise ValidationError(f"changes: column {unknown[0]!r} cannot be edited (only "
+                              f"{', '.join(EDITABLE_COLUMNS)})", column=str(unknown[0]),
+                              value=unknown[0])
+    return frame
 
 
 def edit_orders(db: Database, changes: pd.DataFrame | Mapping[str, Mapping[str, object]],

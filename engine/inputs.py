@@ -27,11 +27,13 @@ def whole(value: object, name: str, *, low: int = 1, high: int = MAX_MOVEMENT) -
         raise _refuse(name, value, "must be a whole number")
     if isinstance(value, numbers.Integral):
         number = int(value)
-    else:
-        as_float = float(value)
-        if not math.isfinite(as_float) or not as_float.is_integer():
+    else:  # exact, not through float(): a huge or nearly whole Fraction is not rounded
+        try:
+            number = math.floor(value)
+        except (ValueError, OverflowError):  # NaN and infinity have no floor
+            raise _refuse(name, value, "must be a whole number") from None
+        if number != value:
             raise _refuse(name, value, "must be a whole number")
-        number = int(as_float)
     if not low <= number <= high:
         raise _refuse(name, value, out_of_bounds(number, low, high))
     return number
@@ -73,7 +75,24 @@ def text(value: object, name: str, *, optional: bool = False) -> str | None:
     if not isinstance(value, str) or not value.strip():
         raise _refuse(name, value, "must be a non-empty text" if not optional
                       else "must be a text or left out")
+    if first_unencodable([value]) is not None:
+        raise _refuse(name, value, UNENCODABLE)
     return value.strip()
+
+
+UNENCODABLE = "must be valid text (it holds an unpaired surrogate)"
+
+
+def first_unencodable(values: list) -> int | None:
+    """Position (1-based) of the first string that cannot be stored as UTF-8, if any.
+    Only called once a conversion has failed, or on one value."""
+    for position, value in enumerate(values, start=1):
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return position
+    return None
 
 
 def text_list(values: object, name: str) -> pd.Series:
@@ -98,7 +117,7 @@ def _as_series(values: object, name: str, allow_integers: bool) -> pd.Series:
     series = pd.Series(list(values), dtype="object")
     kind = pd.api.types.infer_dtype(series, skipna=False)
     if kind == "string" or (kind == "empty"):
-        return series.astype("string").str.strip()
+        return _as_text(series, name).str.strip()
     if allow_integers and kind == "integer":
         return series.astype("string")
     for position, value in enumerate(series.tolist(), start=1):  # only on a refusal
@@ -109,7 +128,19 @@ def _as_series(values: object, name: str, allow_integers: bool) -> pd.Series:
             raise ValidationError(f"{name} item {position}: {value!r} is not "
                                   + _wanted(allow_integers, one=True),
                                   row=position, column=name, value=value)
-    return series.astype("string").str.strip()
+    return _as_text(series, name).str.strip()
+
+
+def _as_text(series: pd.Series, name: str) -> pd.Series:
+    try:
+        return series.astype("string")
+    except UnicodeEncodeError:
+        position = first_unencodable(series.tolist())
+        if position is None:
+            raise
+        value = series.iloc[position - 1]
+        raise ValidationError(f"{name} item {position}: {value!r} {UNENCODABLE}",
+                              row=position, column=name, value=value) from None
 
 
 def _wanted(allow_integers: bool, one: bool = False) -> str:

@@ -6,14 +6,18 @@ checks are SQL over the whole frame, and the first offending row (1-based) is re
 
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
 import duckdb
 import numpy as np
 import pandas as pd
 
 from .errors import ValidationError
-from .inputs import MAX_ON_HAND, out_of_bounds
+from .inputs import MAX_ON_HAND, first_unencodable, out_of_bounds
 
 # Whole numbers beyond this are refused by every import: exact as DOUBLE and as BIGINT.
 WHOLE_LIMIT = MAX_ON_HAND
@@ -27,6 +31,7 @@ class Column:
     nullable: bool = False  # a present column may have empty cells
     low: int = -WHOLE_LIMIT  # bounds of a whole column (section 8 of the design)
     high: int = WHOLE_LIMIT
+    text_ok: bool = True  # a CSV may spell numbers, flags and dates as text; a grid may not
 
 
 _CAST = {
@@ -38,16 +43,32 @@ _CAST = {
 }
 _BAD = {
     "text": None,
+    # "3.0000000000000001" is 3.0 as a DOUBLE: a written fraction is refused before the cast.
     "whole": "TRY_CAST({v} AS DOUBLE) IS NULL OR NOT isfinite(TRY_CAST({v} AS DOUBLE)) "
-             "OR TRY_CAST({v} AS DOUBLE) <> floor(TRY_CAST({v} AS DOUBLE))",
-    "bool": "TRY_CAST({v} AS BOOLEAN) IS NULL",
-    "date": "TRY_CAST({v} AS TIMESTAMP) IS NULL",
+             "OR TRY_CAST({v} AS DOUBLE) <> floor(TRY_CAST({v} AS DOUBLE)) "
+             "OR regexp_matches(CAST({v} AS VARCHAR), '^[+-]?[0-9]*\\.[0-9]*[1-9][0-9]*$')",
+    # DuckDB would also read yes/no, y/n, t/f and 1/0; a file says true or false.
+    "bool": "lower(CAST({v} AS VARCHAR)) NOT IN ('true', 'false')",
+    # Not 'infinity' (no read could show it) nor words such as 'epoch': a date starts with
+    # its year.
+    "date": "TRY_CAST({v} AS TIMESTAMP) IS NULL OR NOT isfinite(TRY_CAST({v} AS TIMESTAMP)) "
+            "OR NOT regexp_matches(CAST({v} AS VARCHAR), '^[0-9]')",
     "number": "TRY_CAST({v} AS DOUBLE) IS NULL OR NOT isfinite(TRY_CAST({v} AS DOUBLE))",
 }
+# Dates a caller can read back as a Python date.
+DATE_YEARS = (1, 9999)
 _TYPE = {"text": "VARCHAR", "whole": "BIGINT", "bool": "BOOLEAN", "date": "DATE",
          "number": "DOUBLE"}
-_KIND_WORDS = {"whole": "a whole number", "bool": "true or false", "date": "a date",
-               "number": "a number"}
+_KIND_WORDS = {"text": "a text", "whole": "a whole number", "bool": "true or false",
+               "date": "a date", "number": "a number"}
+# What pandas finds in an object column of each kind that needs no closer look.
+_INFERRED_OK = {
+    "text": {"string", "integer", "empty"},
+    "whole": {"integer", "floating", "mixed-integer-float", "decimal", "empty"},
+    "number": {"integer", "floating", "mixed-integer-float", "decimal", "empty"},
+    "bool": {"boolean", "empty"},
+    "date": {"date", "datetime", "datetime64", "empty"},
+}
 
 
 def fail(frame_name: str, row: int | None, column: str | None, value: object,
@@ -62,20 +83,84 @@ def fail(frame_name: str, row: int | None, column: str | None, value: object,
                            row=row, column=column, value=value)
 
 
-def _as_checkable(values: pd.Series, kind: str) -> pd.Series:
-    """Columns already of the right type pass as they are (fast on millions of rows);
-    anything else is seen as text, so that a wrong type is reported, not guessed around."""
-    if kind == "whole" and pd.api.types.is_integer_dtype(values.dtype):
+def _is_typed(values: pd.Series, kind: str) -> bool:
+    """Columns already of the right type pass as they are (fast on millions of rows)."""
+    if kind == "whole":
+        return pd.api.types.is_integer_dtype(values.dtype)
+    if kind == "bool":
+        return pd.api.types.is_bool_dtype(values.dtype)
+    if kind == "number":
+        return pd.api.types.is_numeric_dtype(values.dtype) \
+            and not pd.api.types.is_bool_dtype(values.dtype)
+    if kind == "date":
+        return pd.api.types.is_datetime64_any_dtype(values.dtype)
+    return False
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or value is pd.NaT or (
+        isinstance(value, float) and math.isnan(value)) or (
+        isinstance(value, np.datetime64) and bool(np.isnat(value)))
+
+
+def _cell_fits(value: object, column: Column) -> bool:
+    """A cell is read only if it is of the column's kind: a list, bytes or a float in a text
+    column, a number in a flag column, would otherwise be stored as whatever str() makes."""
+    kind = column.kind
+    if _missing(value):
+        return True
+    if isinstance(value, str):
+        return kind == "text" or column.text_ok
+    if isinstance(value, (bool, np.bool_)):
+        return kind == "bool"
+    if isinstance(value, numbers.Integral):
+        return kind in ("text", "whole", "number")
+    if isinstance(value, (numbers.Real, Decimal)):
+        return kind in ("whole", "number")
+    return kind == "date" and isinstance(value, (date, np.datetime64))
+
+
+def _check_cells(values: pd.Series, column: Column, frame_name: str) -> None:
+    """Refuse the first cell that is not of the column's kind. pandas' own scan decides the
+    common cases; a closer look, cell by cell, only when it finds a mix."""
+    allowed = _INFERRED_OK[column.kind] | (
+        {"string"} if column.text_ok or column.kind == "text" else set())
+    if pd.api.types.infer_dtype(values, skipna=True) in allowed:
+        return
+    for row, value in enumerate(values.tolist(), start=1):
+        if not _cell_fits(value, column):
+            raise fail(frame_name, row, column.name, value,
+                       f"is not {_KIND_WORDS[column.kind]}")
+
+
+def _as_checkable(values: pd.Series, column: Column, frame_name: str) -> pd.Series:
+    """A typed column as it is; anything else is seen as text, so that a wrong type is
+    reported, not guessed around."""
+    if _is_typed(values, column.kind):
         return values
-    if kind == "bool" and pd.api.types.is_bool_dtype(values.dtype):
-        return values
-    if kind == "number" and pd.api.types.is_numeric_dtype(values.dtype) \
-            and not pd.api.types.is_bool_dtype(values.dtype):
-        return values
-    if kind == "date" and pd.api.types.is_datetime64_any_dtype(values.dtype):
-        return values
-    text = values.astype("object").astype("string").str.strip()
+    _check_cells(values, column, frame_name)
+    try:
+        text = values.astype("object").astype("string").str.strip()
+    except (UnicodeEncodeError, ArithmeticError):  # a lone surrogate, a Decimal('sNaN')
+        raise _unreadable(values, column, frame_name) from None
     return text.mask(text == "")
+
+
+def _unreadable(values: pd.Series, column: Column, frame_name: str) -> ValidationError:
+    """The first cell that pandas cannot turn into text: looked for cell by cell, once the
+    whole column has failed."""
+    cells = values.tolist()
+    row = first_unencodable(cells)
+    if row is not None:
+        return fail(frame_name, row, column.name, cells[row - 1],
+                    "is not valid text (it holds an unpaired surrogate)")
+    for row, value in enumerate(cells, start=1):
+        try:
+            pd.Series([value], dtype=object).astype("string")
+        except (UnicodeEncodeError, ArithmeticError):
+            return fail(frame_name, row, column.name, value,
+                        f"is not {_KIND_WORDS[column.kind]}")
+    return fail(frame_name, None, column.name, None, "cannot be read")
 
 
 def stage(cur: duckdb.DuckDBPyConnection, df: pd.DataFrame, frame_name: str,
@@ -83,11 +168,14 @@ def stage(cur: duckdb.DuckDBPyConnection, df: pd.DataFrame, frame_name: str,
     """Check types and presence; create temp `table` with typed columns and `row_no`."""
     if not isinstance(df, pd.DataFrame):
         raise ValidationError(f"{frame_name}: expected a DataFrame, got {type(df).__name__}")
+    twice = df.columns[df.columns.duplicated()]
+    if len(twice):
+        raise fail(frame_name, None, str(twice[0]), None, "appears twice among the columns")
     for column in columns:
         if column.required and column.name not in df.columns:
             raise fail(frame_name, None, column.name, None, "is missing from the columns")
     present = [c for c in columns if c.name in df.columns]
-    text = pd.DataFrame({c.name: _as_checkable(df[c.name], c.kind) for c in present})
+    text = pd.DataFrame({c.name: _as_checkable(df[c.name], c, frame_name) for c in present})
     text["row_no"] = np.arange(1, len(df) + 1)
     cur.register("_import_text", text)
     try:
@@ -117,6 +205,16 @@ def stage(cur: duckdb.DuckDBPyConnection, df: pd.DataFrame, frame_name: str,
                 if found:
                     raise fail(frame_name, int(found[0][0]), column.name, found[0][1],
                                out_of_bounds(float(found[0][1]), low, high))
+            if column.kind == "date":
+                first, last = DATE_YEARS
+                found = cur.execute(f"""
+                    SELECT row_no, {v} FROM _import_text
+                    WHERE {v} IS NOT NULL
+                      AND year(TRY_CAST({v} AS TIMESTAMP)) NOT BETWEEN {first} AND {last}
+                    ORDER BY row_no LIMIT 1""").fetchall()
+                if found:
+                    raise fail(frame_name, int(found[0][0]), column.name, found[0][1],
+                               f"must be a date in the years {first} to {last}")
         selects = [f'{_CAST[c.kind].format(v=chr(34) + c.name + chr(34))} AS "{c.name}"'
                    for c in present]
         selects += [f'CAST(NULL AS {_TYPE[c.kind]}) AS "{c.name}"'
