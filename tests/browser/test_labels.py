@@ -49,6 +49,26 @@ def test_no_raw_identifier_or_emoji_on_screen(shared_app, path, link, title):
     assert not boxes, f"/{path} shows emoji that draw as boxes: {boxes}"
 
 
+def test_every_alert_kind_reads_as_words(shared_app):
+    """Each kind of alert, brought into view by the Kind filter, is shown in words."""
+    app = shared_app
+    app.open("Fulfillment", title="Run Fulfillment")
+    box = app.page.get_by_role("combobox", name="Kind", exact=True)
+    box.click()
+    kinds = [o.inner_text() for o in app.page.get_by_role("option").all()
+             if re.search(r"\([\d,]+\)$", o.inner_text())]  # not "Select all"
+    app.page.keyboard.press("Escape")
+    assert len(kinds) >= 2, kinds
+    for kind in kinds:
+        app.choose("Kind", kind)
+        app.see(re.compile(r"alerts? match$"))
+        text = screen_text(app)
+        raw = sorted({m.group(0) for m in RAW.finditer(text)})
+        assert not raw, f"alerts of kind {kind} show raw identifiers: {raw}"
+        app.page.get_by_role("button", name="Clear all").first.click()  # the Kind filter
+        app.see(app.page.get_by_role("combobox", name="Kind", exact=True))
+
+
 def test_analytics_sku_filter_ignores_case_and_takes_a_prefix(start_app, demo_db, tmp_path):
     db = copy_db(demo_db, tmp_path / "analytics.duckdb")
     wh = engine.open(str(db))
