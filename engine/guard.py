@@ -13,6 +13,7 @@ from typing import ParamSpec, TypeVar
 
 import duckdb
 
+from . import inputs
 from .errors import BackorderError, WriteConflictError
 
 P = ParamSpec("P")
@@ -45,8 +46,8 @@ def writes(fn: Callable[P, T]) -> Callable[P, T]:
     @functools.wraps(fn)
     def call(*args: P.args, **kwargs: P.kwargs) -> T:
         user = kwargs.get("user")
-        if user is not None and not isinstance(user, str):
-            raise BackorderError(f"user must be a name (text), not {user!r}")
+        if user is not None:  # who did it is written into every audit row
+            inputs.text(user, "user")
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             try:
                 return fn(*args, **kwargs)

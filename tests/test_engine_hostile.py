@@ -651,9 +651,6 @@ def test_a_user_name_that_cannot_be_stored_is_refused_and_writes_nothing(wh):
                 FREE_TEXT[case][0](wh, LONE_SURROGATE, 0)
 
 
-@pytest.mark.xfail(strict=True, reason="guard.writes checks only that user is a str, so "
-                   "DuckDB's InvalidInputException comes back wrapped, naming no argument; "
-                   "the fix belongs in engine/guard.py")
 def test_a_user_name_that_cannot_be_stored_is_refused_by_name(wh):
     stocked(wh)
     error = refused(wh, partial(wh.receive, "A", 1, user=LONE_SURROGATE), column="user")
