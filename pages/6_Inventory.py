@@ -113,7 +113,7 @@ if pending:
         st.warning(f"Please confirm: {escape_md(what)}? {escape_md(pending['why'])}.",
                    icon=":material/warning:")
         yes, no, _ = st.columns([2, 2, 4])
-        if yes.button(f"Yes, {what}", key="inventory_confirm_yes", type="primary",
+        if yes.button(f"Yes, {escape_md(what)}", key="inventory_confirm_yes", type="primary",
                       disabled=not can_write()):
             st.session_state.pop(PENDING, None)
             apply(pending)
