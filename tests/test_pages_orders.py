@@ -108,14 +108,18 @@ def test_detail_shows_lines_history_and_releases_a_backorder(small_db):
     wh = open_db(small_db)
     wh.run_fulfillment(["1", "2", "3"])
     at = app(ORDERS)
-    at.text_input(key="orders_detail_no").set_value("2.001").run()
+    at.text_input(key="orders_open_input").set_value("2.001").run()
+    assert at.session_state["orders_open_no"] == "2.001"
+    assert at.text_input(key="orders_open_input").value == ""
     lines = at.dataframe[-2].value
     assert lines["sku"].tolist() == ["A"]
     assert not at.dataframe[-1].value.empty  # history
+    assert "Backorder created" in at.dataframe[-1].value["action"].tolist()
     at.button(key="orders_detail_release").click().run()
     follow(at, RELEASE)
     assert at.session_state["release_order_nos"] == ["2.001"]
     assert at.session_state["release_origin"] == ORDERS
+    assert at.session_state["release_origin_record"] == "2.001"
 
 
 def test_deep_link_opens_an_order(small_db):
@@ -123,4 +127,5 @@ def test_deep_link_opens_an_order(small_db):
     at = app()
     at.query_params["order"] = "2.001"
     at.switch_page(ORDERS).run()
-    assert at.text_input(key="orders_detail_no").value == "2.001"
+    assert at.session_state["orders_open_no"] == "2.001"
+    assert at.dataframe[-2].value["sku"].tolist() == ["A"]

@@ -24,8 +24,9 @@ def count_orders(path: str, f: OrderFilter) -> int:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def order_nos(path: str, f: OrderFilter, limit: int | None = None) -> list[str]:
-    return warehouse_at(path).order_nos(f, limit)
+def order_nos(path: str, f: OrderFilter, limit: int | None = None,
+              sort: str = "rank") -> list[str]:
+    return warehouse_at(path).order_nos(f, limit, sort=sort)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -169,3 +170,30 @@ def count_audit(path: str, f: AuditFilter) -> int:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def audit_actions(path: str) -> list[str]:
     return warehouse_at(path).audit_actions()
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def waiting_reasons(path: str, order_nos: tuple[str, ...]) -> dict[str, str]:
+    """{order_no: why it waits} for the Back Order orders among `order_nos` (a grid page)."""
+    frame = warehouse_at(path).waiting_reasons(list(order_nos))
+    return dict(zip(frame["order_no"], frame["reason"], strict=True))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def status_counts(path: str, order_nos: tuple[str, ...]) -> dict[str, int]:
+    """How many of `order_nos` are in each status (a selection's summary), counted in DuckDB."""
+    from engine import ORDER_STATUSES
+
+    wh = warehouse_at(path)
+    counts = {s: wh.count_orders(OrderFilter(order_nos=list(order_nos), statuses=[s]))
+              for s in ORDER_STATUSES}
+    return {s: n for s, n in counts.items() if n}
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def backorders_of(path: str, order_no: str) -> list[str]:
+    """The orders whose direct parent is `order_no`. Every backorder carries its root's
+    number, so a search by the root finds them all."""
+    root = str(order_no).split(".")[0]
+    frame = warehouse_at(path).orders(OrderFilter(search=root), sort="order_no")
+    return frame.loc[frame["parent_order_no"] == str(order_no), "order_no"].tolist()

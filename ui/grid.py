@@ -1,7 +1,9 @@
 """The Orders grid: a page of orders indexed by order_no with a leading Select column.
 
 Browser tests click the canvas by cell position, so the Select column stays first and rows
-stay 35 px high. Pure functions here are tested without Streamlit."""
+stay 35 px high. The grid shows one page of a set sorted in DuckDB, so its header clicks
+(which would sort only this page) are turned off; the Sort control sorts the whole set.
+Pure functions here are tested without Streamlit."""
 
 from __future__ import annotations
 
@@ -9,24 +11,39 @@ import pandas as pd
 import streamlit as st
 
 from .colors import ORDER_STATUS_COLORS, as_badges, badge_column
+from .labels import DATE_FORMAT, DATETIME_FORMAT, words
 
 SELECT = "Select"
 ROW_HEIGHT = 35
 EDITABLE = ("priority", "ship_complete")
-COLUMNS = [SELECT, "order", "status", "priority", "ship_complete", "order_date", "ship_code",
-           "customer", "lines", "units", "units_allocated", "units_backordered",
-           "units_shorted", "skus", "parent_order_no"]
+WHY = "why_waiting"
+COLUMNS = [SELECT, "order", "status", WHY, "priority", "ship_complete", "order_date",
+           "age_days", "ship_code", "customer", "lines", "units", "units_allocated",
+           "units_backordered", "units_shorted", "value", "skus", "parent_order_no"]
+# What a person reads for each column, by the engine's column name (the Sort control uses
+# these for every visible column the engine can sort the whole filtered set by).
+LABELS = {
+    "order_no": "Order", "status": "Status", "priority": "Priority",
+    "ship_complete": "Ship complete", "order_date": "Order date",
+    "age_days": "Waiting (days)", "ship_code": "Ship code", "customer": "Customer",
+    "lines": "Lines", "units": "Units", "units_allocated": "Allocated",
+    "units_backordered": "Back-ordered", "units_shorted": "Shorted", "value": "Value",
+    "skus": "SKUs", "parent_order_no": "Parent",
+}
 
 
-def grid_frame(page: pd.DataFrame, selected: set[str] | list[str]) -> pd.DataFrame:
+def grid_frame(page: pd.DataFrame, selected: set[str] | list[str],
+               reasons: dict[str, str] | None = None) -> pd.DataFrame:
     """The page of orders as the grid shows it: indexed by order_no (so ticks follow orders,
-    not positions), Select first, status as a coloured badge."""
+    not positions), Select first, status as a coloured badge, and why each Back Order
+    waits (`reasons`, by order number)."""
     chosen = set(selected)
     frame = page.set_index("order_no", drop=False)
     frame.index.name = "order_no"
     frame = frame.rename(columns={"order_no": "order"})
     frame.insert(0, SELECT, [n in chosen for n in frame.index])
     frame["order_date"] = pd.to_datetime(frame["order_date"]).dt.date
+    frame[WHY] = [(reasons or {}).get(n) for n in frame.index]
     frame = as_badges(frame, "status")
     return frame[[c for c in COLUMNS if c in frame.columns]]
 
@@ -55,41 +72,72 @@ def cell_edits(original: pd.DataFrame, edited: pd.DataFrame) -> dict[str, dict[s
 def column_config(editable: bool = True) -> dict[str, object]:
     """The Orders grid's columns; with `editable` False (viewing only, or not logged in)
     only Select can be ticked."""
+    number = st.column_config.NumberColumn
     return {
         SELECT: st.column_config.CheckboxColumn("Select", help="Tick orders to act on",
                                                 width="small", pinned=True),
         "order": st.column_config.TextColumn("Order", disabled=True, pinned=True),
         "status": badge_column("Status", ORDER_STATUS_COLORS),
-        "priority": st.column_config.NumberColumn(
+        WHY: st.column_config.TextColumn(
+            "Why waiting", disabled=True, width="medium",
+            help="For a Back Order: each SKU whose free stock does not cover it"),
+        "priority": number(
             "Priority", min_value=1, max_value=5, step=1, format="%d", disabled=not editable,
             help="1 is most urgent; editable until the order is processed"),
         "ship_complete": st.column_config.CheckboxColumn(
             "Ship complete", help="Ship whole or not at all; editable until processed",
             disabled=not editable),
-        "order_date": st.column_config.DateColumn("Order date", disabled=True),
+        "order_date": st.column_config.DateColumn("Order date", format=DATE_FORMAT,
+                                                  disabled=True),
+        "age_days": number("Waiting (days)", format="%d", disabled=True,
+                           help="Days a Back Order has waited since it was created"),
         "ship_code": st.column_config.TextColumn("Ship code", disabled=True),
         "customer": st.column_config.TextColumn("Customer", disabled=True),
-        "lines": st.column_config.NumberColumn("Lines", disabled=True),
-        "units": st.column_config.NumberColumn("Units", disabled=True),
-        "units_allocated": st.column_config.NumberColumn("Allocated", disabled=True),
-        "units_backordered": st.column_config.NumberColumn("Back-ordered", disabled=True),
-        "units_shorted": st.column_config.NumberColumn("Shorted", disabled=True),
+        "lines": number("Lines", disabled=True),
+        "units": number("Units", disabled=True),
+        "units_allocated": number("Allocated", disabled=True),
+        "units_backordered": number("Back-ordered", disabled=True),
+        "units_shorted": number("Shorted", disabled=True),
+        "value": number("Value", format="dollar", disabled=True,
+                        help="Units ordered × unit price"),
         "skus": st.column_config.TextColumn("SKUs", disabled=True),
         "parent_order_no": st.column_config.TextColumn("Parent", disabled=True),
     }
 
 
+def no_header_sort(container_key: str) -> None:
+    """Turn off sorting by header click in the grid inside `container_key`.
+
+    Streamlit 1.67 offers no switch for it on an editable grid (only num_rows="add" or
+    "dynamic" turn it off, and they let analysts add rows), and a header click would sort
+    only the page on screen while the page says thousands match. A transparent layer over
+    the header row takes those clicks; the Sort control above the grid sorts the whole set."""
+    st.html(f"""<style>
+      .st-key-{container_key} [data-testid="stDataFrameResizable"] {{ position: relative; }}
+      .st-key-{container_key} [data-testid="stDataFrameResizable"]::after {{
+        content: ""; position: absolute; left: 0; right: 0; top: 0;
+        height: {ROW_HEIGHT}px; z-index: 5; cursor: default;
+      }}
+    </style>""")
+
+
 def lines_config() -> dict[str, object]:
-    """Labels for an order's lines in the detail panel."""
+    """Labels for an order's lines in the record."""
     return {"order_no": None, "line_no": "Line", "sku": "SKU", "description": "Description",
             "ordered_qty": "Ordered", "allocated_qty": "Allocated", "shorted_qty": "Shorted",
             "backorder_qty": "Back-ordered",
             "backorder_value": st.column_config.NumberColumn("Back-ordered value",
-                                                             format="%.2f")}
+                                                             format="dollar")}
+
+
+def history_frame(history: pd.DataFrame) -> pd.DataFrame:
+    """An order's audit rows with actions in words ('Backorder created', not
+    'backorder_created')."""
+    return history.assign(action=history["action"].map(words))
 
 
 def history_config() -> dict[str, object]:
-    """Labels for an order's audit history in the detail panel."""
-    return {"at": st.column_config.DatetimeColumn("At", format="YYYY-MM-DD HH:mm"),
-            "user": "User", "action": "Action", "order_no": "Order", "sku": "SKU",
-            "qty": "Qty", "run_id": "Run", "receipt_id": "Receipt", "detail": "Detail"}
+    """Labels for an order's audit history in the record."""
+    return {"at": st.column_config.DatetimeColumn("At", format=DATETIME_FORMAT),
+            "user": "By", "action": "Action", "order_no": "Order", "sku": "SKU",
+            "qty": "Quantity", "run_id": "Run", "receipt_id": "Receipt", "detail": "Detail"}

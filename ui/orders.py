@@ -1,5 +1,6 @@
 """State of the Orders screen: the selection (kept in our own key, across pages of the grid),
-filters seeded from deep links, and paging that restarts when the filter changes."""
+the view (filters, sort, page) kept for the session, filters seeded from deep links, paging
+that restarts when the filter changes, and the order whose record is open."""
 
 from __future__ import annotations
 
@@ -10,13 +11,17 @@ import streamlit as st
 from engine import ORDER_STATUSES, OrderFilter
 
 from .state import clear_grids
+from .text import escape_md
 
 SELECTED_KEY = "orders_selected"
 GRID_KEY = "orders_grid"
 PAGE_NO_KEY = "orders_page_no"
+PAGE_SIZE_KEY = "orders_page_size"
+SORT_KEY = "orders_sort"  # a named sort or a grid column
+DIRECTION_KEY = "orders_sort_direction"
 VIEW_KEY = "_orders_view"
-QP_KEY = "_orders_query_applied"
-DETAIL_KEY = "orders_detail_no"
+OPEN_KEY = "orders_open_no"  # the order whose record is open (a dialog)
+OPEN_INPUT_KEY = "orders_open_input"
 F = {  # widget keys of the filters
     "statuses": "orders_f_status", "ship_codes": "orders_f_ship",
     "priorities": "orders_f_priority", "sku": "orders_f_sku", "date_from": "orders_f_from",
@@ -25,6 +30,8 @@ F = {  # widget keys of the filters
 }
 SHOWN_TICKS_KEY = "orders_grid_shown_ticks"
 SELECT_ALL_CAP = 50_000  # a selection larger than this is refused rather than held in a session
+DESCENDING = "High to low"
+ASCENDING = "Low to high"
 
 
 def selected() -> list[str]:
@@ -60,12 +67,12 @@ def sync_ticks(ticked: list[str], unticked: list[str]) -> None:
 
 def apply_query_params() -> None:
     """Deep links (?status=Back Order, ?releasable=1, ?order=140.001, ?sku=TR-GR) seed the
-    filters once per distinct link, before the widgets render."""
+    filters, or open an order's record, before the widgets render. They are taken out of
+    the URL once applied, so the same link followed again applies again, and a rerun does
+    not undo what the analyst changed since."""
     params = {k: st.query_params.get_all(k) for k in ("status", "releasable", "order", "sku")}
-    signature = repr(params)
-    if not any(params.values()) or st.session_state.get(QP_KEY) == signature:
+    if not any(params.values()):
         return
-    st.session_state[QP_KEY] = signature
     if params["status"]:  # only real statuses: a link cannot put junk into the filter
         st.session_state[F["statuses"]] = [s for s in params["status"] if s in ORDER_STATUSES]
     if params["releasable"]:
@@ -73,7 +80,31 @@ def apply_query_params() -> None:
     if params["sku"]:
         st.session_state[F["sku"]] = params["sku"][0]
     if params["order"]:
-        st.session_state[DETAIL_KEY] = params["order"][0]
+        open_record(params["order"][0])
+    for key in params:
+        if key in st.query_params:
+            del st.query_params[key]
+
+
+def open_record(order_no: str) -> None:
+    """Show `order_no`'s record (the page opens it in a dialog on its next run)."""
+    st.session_state[OPEN_KEY] = str(order_no).strip()
+
+
+def close_record() -> None:
+    st.session_state.pop(OPEN_KEY, None)
+
+
+def open_order_no() -> str | None:
+    return st.session_state.get(OPEN_KEY) or None
+
+
+def open_typed() -> None:
+    """Callback of the 'Open order' box: open what was typed, then empty the box."""
+    typed = (st.session_state.get(OPEN_INPUT_KEY) or "").strip()
+    if typed:
+        open_record(typed)
+    st.session_state[OPEN_INPUT_KEY] = ""
 
 
 def current_filter() -> OrderFilter:
@@ -90,6 +121,13 @@ def current_filter() -> OrderFilter:
         search=(s.get(F["search"]) or "").strip() or None,
         releasable_only=bool(s.get(F["releasable_only"])),
     )
+
+
+def sort_spec(by: str, direction: str, named: dict) -> str:
+    """The engine's sort: a named sort as it is, a column with '-' when descending."""
+    if by in named:
+        return by
+    return f"-{by}" if direction == DESCENDING else by
 
 
 def track_view(f: OrderFilter, sort: str, page_size: int) -> None:
@@ -113,3 +151,17 @@ def track_page(page_no: int) -> None:
     if st.session_state.get("_orders_last_page") != page_no:
         st.session_state["_orders_last_page"] = page_no
         clear_grids(GRID_KEY)
+
+
+def summary(order_nos: list[str], statuses: dict[str, int] | None, word: str = "selected",
+            shown: int = 3) -> str:
+    """'312 selected: 140.001, 150.001, 161 and 309 more · 280 Back Order, 32 On Order':
+    a count and a few numbers, however large the selection (Markdown, data escaped)."""
+    if not order_nos:
+        return f"**0** {word}"
+    head = ", ".join(escape_md(n) for n in order_nos[:shown])
+    more = f" and {len(order_nos) - shown:,} more" if len(order_nos) > shown else ""
+    text = f"**{len(order_nos):,}** {word}: {head}{more}"
+    if statuses:
+        text += " · " + ", ".join(f"{n:,} {escape_md(s)}" for s, n in statuses.items())
+    return text

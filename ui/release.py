@@ -5,34 +5,59 @@ session keys. A token per review guards against a double submit."""
 
 from __future__ import annotations
 
+import re
 import uuid
+from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
+
+from . import orders
 
 PAGE = "pages/3_Release.py"
 ORDERS_KEY = "release_order_nos"
 STEP_KEY = "release_step"
 ORIGIN_KEY = "release_origin"
+RECORD_KEY = "release_origin_record"  # the order record the release started from
 REVIEW_KEY = "release_review_frame"
 RESULT_KEY = "release_result"
 TOKEN_KEY = "release_token"
 SUBMITTED_KEY = "release_submitted_tokens"
-PICK_KEY = "release_pick"  # the Select step's multiselect
+PICK_KEY = "release_pick"  # the Select step's "Add backorders" box
+CHOSEN_TABLE_KEY = "release_chosen_table"
+SHOW_KEY = "release_show_outcomes"
+INVENTORY_PAGE = "Inventory"  # the stock screen's URL path; ?sku= fills in the SKU
+# Outcomes in words (DESIGN section 1): ok can be released, warning not now, error never.
+OUTCOME_WORDS = {"ok": "Can release", "warning": "Not now", "error": "Cannot release"}
 STEPS = ("select", "review", "confirm")
 
 
-def start(order_nos: list[str], origin: str) -> None:
-    """Begin a release for `order_nos`; OK at the end returns to `origin` (a page path)."""
+def start(order_nos: list[str], origin: str, record: str | None = None) -> None:
+    """Begin a release for `order_nos`; OK at the end returns to `origin` (a page path),
+    with the order `record` open again when the release started from that record."""
     reset()
     set_chosen(order_nos)
     st.session_state[ORIGIN_KEY] = origin
+    if record:
+        st.session_state[RECORD_KEY] = str(record)
     st.session_state[STEP_KEY] = "select"
 
 
 def reset() -> None:
-    for key in (ORDERS_KEY, STEP_KEY, ORIGIN_KEY, REVIEW_KEY, RESULT_KEY, TOKEN_KEY, PICK_KEY):
+    for key in (ORDERS_KEY, STEP_KEY, ORIGIN_KEY, RECORD_KEY, REVIEW_KEY, RESULT_KEY,
+                TOKEN_KEY, PICK_KEY, SHOW_KEY):
         st.session_state.pop(key, None)
+
+
+def finish() -> str:
+    """OK: forget the wizard and return the page to go back to. The Orders screen keeps
+    its own view (filters, sort, page, search); a record the release started from is
+    opened again there."""
+    target, record = origin(), st.session_state.get(RECORD_KEY)
+    reset()
+    if record:
+        orders.open_record(record)
+    return target
 
 
 def chosen() -> list[str]:
@@ -96,3 +121,36 @@ def not_released_table(review_frame: pd.DataFrame, engine_refused: pd.DataFrame)
     if not frames:
         return pd.DataFrame(columns=["order_no", "outcome", "reason"])
     return pd.concat(frames, ignore_index=True).drop_duplicates("order_no")
+
+
+def add_picked() -> None:
+    """Callback of the "Add backorders" box: add what was picked, then empty the box."""
+    set_chosen(chosen() + list(st.session_state.get(PICK_KEY) or []))
+    st.session_state[PICK_KEY] = []
+
+
+def remove_rows(positions: list[int]) -> None:
+    """Take the chosen orders at `positions` (rows of the chosen table) out."""
+    gone = {chosen()[i] for i in positions if 0 <= i < len(chosen())}
+    set_chosen([n for n in chosen() if n not in gone])
+    st.session_state.pop(CHOSEN_TABLE_KEY, None)
+
+
+_SHORT_SKU = re.compile(r"SKU (\S+) needs")
+
+
+def fix_link(outcome: str, reason: str) -> str | None:
+    """For a warning, a link to the stock of the first SKU it lacks (Inventory with the
+    SKU filled in), where Frozen or Damaged stock is made Available, or stock received."""
+    if outcome != "warning":
+        return None
+    found = _SHORT_SKU.search(reason or "")
+    return f"{INVENTORY_PAGE}?sku={quote(found.group(1), safe='')}" if found else None
+
+
+def outcome_view(frame: pd.DataFrame) -> pd.DataFrame:
+    """Review or refusal rows as a person reads them: the outcome in words, and a link to
+    fix what a warning lacks."""
+    return frame.assign(
+        outcome_words=frame["outcome"].map(OUTCOME_WORDS).fillna(frame["outcome"]),
+        fix=[fix_link(o, r) for o, r in zip(frame["outcome"], frame["reason"], strict=True)])
