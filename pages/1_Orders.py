@@ -101,8 +101,6 @@ pager[1].button("Next", key="orders_next", disabled=page_no >= pages,
 
 with bar:
     chosen = orders.selected()
-    counts = data.status_counts(path, tuple(chosen)) if chosen else None
-    st.container(key="orders_selection").markdown(orders.summary(chosen, counts))
     actions = st.columns([1.3, 1.3, 1.3, 1.2, 1.1, 1.1, 1.3])
     if actions[0].button("Run Fulfillment", key="orders_run", type="primary",
                          disabled=not chosen or not can_write(),
@@ -143,6 +141,9 @@ with bar:
                       disabled=one is None, icon=":material/open_in_new:",
                       on_click=orders.open_record, args=(one,),
                       help="Tick one order to open its record")
+    # The summary sits between the buttons and the grid, where the grid's toolbar shows.
+    counts = data.status_counts(path, tuple(chosen)) if chosen else None
+    st.container(key="orders_selection").markdown(orders.summary(chosen, counts))
 
 with st.sidebar:
     st.text_input("Open order", key=orders.OPEN_INPUT_KEY, on_change=orders.open_typed,

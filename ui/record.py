@@ -32,7 +32,7 @@ def _link(order_no: str, label: str | None = None) -> None:
 def _body(path: str, order_no: str) -> None:
     info = data.order(path, order_no)
     if info is None:
-        st.warning(f"Order {escape_md(order_no)} was not found.", icon=":material/search_off:")
+        st.warning(f"Order {escape_md(order_no)} was not found.")
         return
     with st.container(key="order_record"):
         st.markdown(

@@ -484,6 +484,28 @@ class App:
         if self.page.get_by_role("listbox").count():
             self.page.keyboard.press("Escape")  # a multiselect stays open for more picks
 
+    # -- screens, dialogs and widget values ------------------------------------------------
+    @property
+    def dialog(self):
+        """The open st.dialog (an order's record, say)."""
+        return self.page.get_by_role("dialog")
+
+    def in_viewport(self, locator) -> bool:
+        """True when `locator`'s top edge and at least 200 px of it are inside the window:
+        where the analyst is looking, not somewhere to scroll to."""
+        box = locator.bounding_box()
+        size = self.page.viewport_size
+        return (box is not None and 0 <= box["y"] < size["height"] - 200
+                and box["x"] >= 0 and box["x"] < size["width"])
+
+    def tags(self, key: str) -> list[str]:
+        """The chosen options of the multiselect with widget key `key`."""
+        return self.page.locator(f".st-key-{key} [data-tag]").all_inner_texts()
+
+    def value(self, role: str, label: str, scope=None) -> str:
+        """What a textbox, combobox (selectbox) or spinbutton shows."""
+        return (scope or self.page).get_by_role(role, name=label, exact=True).input_value()
+
     # -- grids -----------------------------------------------------------------------------
     def grid(self, label: str) -> Grid:
         """The grid whose accessible name (the `alt` the page gives it) starts with `label`."""

@@ -49,7 +49,7 @@ def assert_no_markup_from_payload(app) -> None:
 def test_an_order_number_in_the_url_is_shown_as_text(shared_app, payload):
     trapped = watch_requests(shared_app)
     shared_app.open(f"Orders?order={quote(payload, safe='')}", title="Orders")
-    warning = shared_app.see(shared_app.main.get_by_test_id("stAlert").first, text="not found")
+    warning = shared_app.see(shared_app.dialog.get_by_test_id("stAlert").first, text="not found")
     assert text_of(warning.first) == f"Order {payload} was not found."
     assert_no_markup_from_payload(shared_app)
     assert shared_app.main.locator("strong", has_text="bold").count() == 0
@@ -107,7 +107,7 @@ def test_a_stored_customer_and_sku_show_as_text(start_app, hostile_db):
     assert_no_markup_from_payload(app)
 
     app.open(f"Orders?order={ORDER}.001", title="Orders")
-    header = app.see(app.main.get_by_test_id("stMarkdown").filter(has_text="ship code").first)
+    header = app.see(app.dialog.get_by_test_id("stMarkdown").filter(has_text="ship code").first)
     assert CUSTOMER in text_of(header.first)
     assert_no_markup_from_payload(app)
     assert trapped == []

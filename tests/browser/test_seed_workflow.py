@@ -24,7 +24,7 @@ def test_run_free_frozen_stock_and_release_the_seed_backorder(app):
     grid = app.grid(ORDERS_GRID)
     assert [row["Order"] for row in grid.rows(1)] == ["140"]
     grid.tick(1)
-    app.see_exactly("1 selected")
+    app.see(re.compile(r"^1 selected: 140\b"))
     app.snap("workflow_1_orders_ticked")
     app.button("Run Fulfillment").click()
     app.see(app.title, text="Run Fulfillment")
@@ -61,7 +61,7 @@ def test_run_free_frozen_stock_and_release_the_seed_backorder(app):
     row = grid.wait_for_row(Order="140.001")
     assert (row["Order"], row["Status"]) == ("140.001", "Back Order")
     grid.tick(1)
-    app.see_exactly("1 selected")
+    app.see(re.compile(r"^1 selected: 140\.001\b"))
     app.button("Release Back Order", key="orders_release").click()
 
     # Release: Review shows the green mark, Submit releases it, OK goes back to Orders.
@@ -69,13 +69,12 @@ def test_run_free_frozen_stock_and_release_the_seed_backorder(app):
     app.button("Review").click()
     app.see(app.button("Submit"))
     review = app.grid("Release outcome per order").wait_for_row(Order="140.001")
-    assert (review["Order"], review["Outcome"]) == ("140.001", "✅ ok")
+    assert (review["Order"], review["Outcome"]) == ("140.001", "Can release")
     assert "TR-GR" in review["Reason"]
-    app.see(re.compile(r"✅ ok\s+1\s+⚠️ warning\s+0\s+⛔ error\s+0"))
-    assert app.badge_hue("✅ ok") == "green"
+    app.see(app.page.get_by_role("button", name="Can release (1)"))
     app.snap("workflow_4_release_review")
     app.button("Submit").click()
-    app.see("Released 1 backorder(s): 140.001")
+    app.see("Released 1 backorder: 140.001")
     app.snap("workflow_5_release_confirmation")
     app.button("OK").click()
 
