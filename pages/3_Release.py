@@ -71,14 +71,15 @@ def back_to_select() -> None:
 
 if step == "select":
     chosen = release.chosen()
-    st.container(key="release_chosen_summary").markdown(
-        orders.summary(chosen, data.status_counts(path, tuple(chosen)) if chosen else None,
-                       word="chosen"))
-    if chosen:
+    summary = st.container(key="release_chosen_summary")
+    if chosen:  # shown in rank order, the order Review takes them in
         rows = data.orders(path, OrderFilter(order_nos=chosen), len(chosen), 0, "rank")
         known = set(rows["order_no"])
         rows = pd.concat([rows, pd.DataFrame({"order_no": [n for n in chosen
                                                            if n not in known]})])
+        summary.markdown(orders.summary(rows["order_no"].tolist(),
+                                        data.status_counts(path, tuple(chosen)),
+                                        word="chosen"))
         positions = {n: i for i, n in enumerate(chosen)}
         rows.index = [positions[n] for n in rows["order_no"]]  # row positions → chosen
         picked_rows = st.dataframe(
@@ -97,6 +98,8 @@ if step == "select":
                        args=(ticked,))
         cols[1].button("Clear all", key="release_clear", icon=":material/clear_all:",
                        on_click=clear_chosen)
+    else:
+        summary.markdown(orders.summary([], None, word="chosen"))
     open_backorders = data.releasable_now(path, include_blocked=True)["order_no"].tolist()
     taken = set(chosen)
     st.multiselect(

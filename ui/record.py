@@ -49,6 +49,7 @@ def _body(path: str, order_no: str) -> None:
             if st.button("Release Back Order", key=RELEASE_BUTTON_KEY, type="primary",
                          icon=":material/lock_open:",
                          help=f"Review {escape_md(order_no)} for release"):
+                orders.close_record()  # OK at the end of the release opens it again
                 release.start([order_no], origin=PAGES["orders"], record=order_no)
                 st.switch_page(release.PAGE)
         family = st.columns(2)
