@@ -57,7 +57,8 @@ APP_IDLE = """() => {
 # are ligatures (the text "home" drawn as a house) and would otherwise read as words.
 TEXT_READ = """(e) => {
   const copy = e.cloneNode(true);
-  copy.querySelectorAll("[data-testid='stIconMaterial']").forEach(i => i.remove());
+  copy.querySelectorAll("[data-testid='stIconMaterial'], [data-testid='stHeadingIcon']")
+    .forEach(i => { if (/^[a-z0-9_]+$/.test(i.textContent.trim())) i.remove(); });
   document.body.appendChild(copy);  // innerText needs the copy laid out
   const text = copy.innerText;
   copy.remove();
