@@ -21,7 +21,8 @@ def test_receipt_shows_the_backorders_it_released(app, demo_facts):
     app.button("Receive").click()
 
     released = ", ".join(demo_facts.receipt_releases)
-    app.see(f"{demo_facts.receipt_qty} {demo_facts.receipt_sku} into Available. "
+    units = f"{demo_facts.receipt_qty:,} unit{'s' if demo_facts.receipt_qty != 1 else ''}"
+    app.see(f"{units} of {demo_facts.receipt_sku} into Available. "
             f"Released by itself: {released}.")
     app.snap("inventory_receipt")
     app.assert_no_exception()
