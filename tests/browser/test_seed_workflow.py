@@ -54,6 +54,9 @@ def test_run_free_frozen_stock_and_release_the_seed_backorder(app):
 
     # Orders: 140.001 is releasable now (nothing released it); tick it and release it.
     app.nav("Orders", title="Orders")
+    assert app.tags("orders_f_status") == ["On Order"]  # the view was kept: widen it
+    app.sidebar.get_by_role("button", name="Remove On Order").click()
+    app.see(re.compile(r"^[\d,]+ matching orders"))
     app.sidebar.get_by_text("Releasable now", exact=True).click()
     app.fill("Search", "140", scope=app.sidebar)
     app.see_exactly("1 matching orders · page 1 of 1")
@@ -79,8 +82,9 @@ def test_run_free_frozen_stock_and_release_the_seed_backorder(app):
     app.button("OK").click()
 
     app.see(app.title, text="Orders")
-    app.fill("Search", "140", scope=app.sidebar)
-    app.see_exactly("2 matching orders · page 1 of 1")
+    app.see_exactly("0 matching orders · page 1 of 1")  # the view as left: releasable now
+    app.sidebar.get_by_text("Releasable now", exact=True).click()
+    app.see_exactly("2 matching orders · page 1 of 1")  # the search "140" was kept too
     rows = {row["Order"]: row for row in app.grid(ORDERS_GRID).rows(2)}
     assert rows["140.001"]["Status"] == "On Order"
     assert rows["140.001"]["Ship code"] == "Ready to ship"
