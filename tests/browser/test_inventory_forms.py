@@ -26,12 +26,13 @@ def stock_of(db, sku: str) -> dict:
 
 
 def metrics(app, key: str) -> dict[str, str]:
-    """{label: value} of the stock metrics in the container `key`."""
-    shown = {}
-    for metric in app.page.locator(f".st-key-{key} [data-testid='stMetric']").all():
-        label = metric.get_by_test_id("stMetricLabel").inner_text().strip()
-        shown[label] = metric.get_by_test_id("stMetricValue").inner_text().strip()
-    return shown
+    """{label: value} of the stock metrics in the container `key`, read at once when the
+    app is idle (a rerun replaces them)."""
+    app.wait_idle()
+    return dict(app.page.evaluate("""(key) => [...document.querySelectorAll(
+        `.st-key-${key} [data-testid='stMetric']`)].map(m => [
+          m.querySelector("[data-testid='stMetricLabel']").innerText.trim(),
+          m.querySelector("[data-testid='stMetricValue']").innerText.trim()])""", key))
 
 
 def test_stock_shown_input_kept_and_large_changes_confirmed(app, demo_db):
@@ -69,8 +70,8 @@ def test_stock_shown_input_kept_and_large_changes_confirmed(app, demo_db):
                        r"more than 10,000\."))
     app.snap("inventory_confirm_large_receipt")
     app.button("No, change it").click()
-    app.see(app.page.get_by_role("tab", name="Receive"))
-    assert app.page.locator(".st-key-inventory_confirm").count() == 0
+    expect(app.page.locator(".st-key-inventory_confirm")).to_have_count(0)
+    app.wait_idle()
     assert metrics(app, "inv_recv_stock")["Available"] == f"{before['available']:,}"
     assert qty.input_value() == "20000"
 
