@@ -29,8 +29,9 @@ def test_receipt_shows_the_backorders_it_released(app, demo_facts):
 
     for order_no in demo_facts.receipt_releases:  # the alert's "open order" deep link
         app.open(f"Orders?order={order_no}", title="Orders")
-        app.see(app.main.locator("h3", has_text=order_no), text="On Order")
-        app.see("ship code Ready to ship")
+        app.see(app.dialog, text=f"Order {order_no}")  # its record, in a dialog
+        app.see(app.dialog, text="On Order")
+        app.see(app.dialog, text="ship code Ready to ship")
 
 
 def test_backorder_flag_switched_in_the_grid_survives_a_reload(app):
