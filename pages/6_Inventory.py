@@ -123,46 +123,55 @@ if pending:
 
 receive_tab, adjust_tab, status_tab = st.tabs(["Receive", "Adjust", "Change status"])
 with receive_tab:
-    sku = st.selectbox("SKU", skus, index=None, key="inv_recv_sku", placeholder="Pick a SKU",
-                       on_change=stock.same_sku, args=("inv_recv_sku",))
-    stock.panel(path, sku, "inv_recv_stock")
-    with st.form("inventory_receive_form", clear_on_submit=False):
-        qty = st.number_input("Quantity received", min_value=1, step=1, key="inv_recv_qty")
-        reason = st.text_input("Reference", key="inv_recv_reason", placeholder="e.g. PO 4711")
-        if st.form_submit_button("Receive", type="primary", disabled=not can_write(),
-                                 help=write_help("Receive into Available; releases what "
-                                                 "it can")):
-            submit({"kind": "receive", "sku": sku, "qty": int(qty),
-                    "reason": reason.strip() or None})
+    form_col, stock_col = st.columns([3, 2], gap="large")
+    with stock_col:  # beside the form, so the form does not move when it shows
+        stock.panel(path, st.session_state.get("inv_recv_sku"), "inv_recv_stock")
+    with form_col:
+        sku = st.selectbox("SKU", skus, index=None, key="inv_recv_sku", placeholder="Pick a SKU",
+                           on_change=stock.same_sku, args=("inv_recv_sku",))
+        with st.form("inventory_receive_form", clear_on_submit=False):
+            qty = st.number_input("Quantity received", min_value=1, step=1, key="inv_recv_qty")
+            reason = st.text_input("Reference", key="inv_recv_reason", placeholder="e.g. PO 4711")
+            if st.form_submit_button("Receive", type="primary", disabled=not can_write(),
+                                     help=write_help("Receive into Available; releases what "
+                                                     "it can")):
+                submit({"kind": "receive", "sku": sku, "qty": int(qty),
+                        "reason": reason.strip() or None})
 
 with adjust_tab:
-    sku = st.selectbox("SKU", skus, index=None, key="inv_adj_sku", placeholder="Pick a SKU",
-                       on_change=stock.same_sku, args=("inv_adj_sku",))
-    stock.panel(path, sku, "inv_adj_stock")
-    with st.form("inventory_adjust_form", clear_on_submit=False):
-        status = st.selectbox("Stock status", STOCK_STATUSES, key="inv_adj_status")
-        delta = st.number_input("Change (+ adds, − removes)", step=1, value=0,
-                                key="inv_adj_delta")
-        reason = st.text_input("Reason", key="inv_adj_reason", placeholder="e.g. cycle count")
-        if st.form_submit_button("Adjust", type="primary", disabled=not can_write(),
-                                 help=write_help("Add or remove units of one status")):
-            submit({"kind": "adjust", "sku": sku, "qty": int(delta), "status": status,
-                    "reason": reason.strip() or None})
+    form_col, stock_col = st.columns([3, 2], gap="large")
+    with stock_col:  # beside the form, so the form does not move when it shows
+        stock.panel(path, st.session_state.get("inv_adj_sku"), "inv_adj_stock")
+    with form_col:
+        sku = st.selectbox("SKU", skus, index=None, key="inv_adj_sku", placeholder="Pick a SKU",
+                           on_change=stock.same_sku, args=("inv_adj_sku",))
+        with st.form("inventory_adjust_form", clear_on_submit=False):
+            status = st.selectbox("Stock status", STOCK_STATUSES, key="inv_adj_status")
+            delta = st.number_input("Change (+ adds, − removes)", step=1, value=0,
+                                    key="inv_adj_delta")
+            reason = st.text_input("Reason", key="inv_adj_reason", placeholder="e.g. cycle count")
+            if st.form_submit_button("Adjust", type="primary", disabled=not can_write(),
+                                     help=write_help("Add or remove units of one status")):
+                submit({"kind": "adjust", "sku": sku, "qty": int(delta), "status": status,
+                        "reason": reason.strip() or None})
 
 with status_tab:
-    sku = st.selectbox("SKU", skus, index=None, key="inv_st_sku", placeholder="Pick a SKU",
-                       on_change=stock.same_sku, args=("inv_st_sku",))
-    stock.panel(path, sku, "inv_st_stock")
-    with st.form("inventory_status_form", clear_on_submit=False):
-        qty = st.number_input("Quantity", min_value=1, step=1, key="inv_st_qty")
-        cols = st.columns(2)
-        from_status = cols[0].selectbox("From", STOCK_STATUSES, index=1, key="inv_st_from")
-        to_status = cols[1].selectbox("To", STOCK_STATUSES, index=0, key="inv_st_to")
-        reason = st.text_input("Reason", key="inv_st_reason", placeholder="e.g. count finished")
-        if st.form_submit_button("Change status", type="primary", disabled=not can_write(),
-                                 help=write_help("Move units from one status to another")):
-            submit({"kind": "status", "sku": sku, "qty": int(qty), "from": from_status,
-                    "to": to_status, "reason": reason.strip() or None})
+    form_col, stock_col = st.columns([3, 2], gap="large")
+    with stock_col:  # beside the form, so the form does not move when it shows
+        stock.panel(path, st.session_state.get("inv_st_sku"), "inv_st_stock")
+    with form_col:
+        sku = st.selectbox("SKU", skus, index=None, key="inv_st_sku", placeholder="Pick a SKU",
+                           on_change=stock.same_sku, args=("inv_st_sku",))
+        with st.form("inventory_status_form", clear_on_submit=False):
+            qty = st.number_input("Quantity", min_value=1, step=1, key="inv_st_qty")
+            cols = st.columns(2)
+            from_status = cols[0].selectbox("From", STOCK_STATUSES, index=1, key="inv_st_from")
+            to_status = cols[1].selectbox("To", STOCK_STATUSES, index=0, key="inv_st_to")
+            reason = st.text_input("Reason", key="inv_st_reason", placeholder="e.g. count finished")
+            if st.form_submit_button("Change status", type="primary", disabled=not can_write(),
+                                     help=write_help("Move units from one status to another")):
+                submit({"kind": "status", "sku": sku, "qty": int(qty), "from": from_status,
+                        "to": to_status, "reason": reason.strip() or None})
 
 receipt = st.session_state.get(LAST_RECEIPT)
 if receipt:
