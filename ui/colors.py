@@ -25,7 +25,6 @@ HEX: dict[str, str] = {
     "gray": "#808495", "blue": "#1c83e1", "orange": "#ff8700", "green": "#21c354",
     "violet": "#803df5", "red": "#ff2b2b", "yellow": "#faca2b",
 }
-OUTCOME_LABELS: dict[str, str] = {"ok": "✅ ok", "warning": "⚠️ warning", "error": "⛔ error"}
 
 
 def hex_of(palette: dict[str, str], key: str) -> str:
