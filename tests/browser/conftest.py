@@ -596,3 +596,14 @@ def shared_app(request, browser, shared_server, page) -> Iterator[App]:
     """The dashboard on the module's shared, read-only database."""
     yield App(page, shared_server)
     _keep_server_log(request.node, shared_server)
+
+
+@pytest.fixture(scope="module")
+def oracle(demo_db):
+    """The engine on the demo data the shared server started from, for viewing only: the
+    numbers a screen must show."""
+    wh = engine.open(str(demo_db), read_only=True)
+    try:
+        yield wh
+    finally:
+        wh.close()

@@ -11,23 +11,12 @@ import re
 
 import pytest
 
-import engine
 from engine import OrderFilter
 
 pytestmark = pytest.mark.browser
 
 ORDERS_GRID = "Orders on this page"
 SELECT_WIDTH = 75  # px: the grid's "small" Select column; the Order column follows it
-
-
-@pytest.fixture(scope="module")
-def oracle(demo_db):
-    """The engine on the demo data the shared server started from (its own copy)."""
-    wh = engine.open(str(demo_db), read_only=True)
-    try:
-        yield wh
-    finally:
-        wh.close()
 
 
 def matching(app, total: int, page: int = 1, pages: int | None = None) -> None:

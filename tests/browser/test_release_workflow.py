@@ -10,7 +10,6 @@ import re
 
 import pytest
 
-import engine
 from engine import OrderFilter
 
 from .conftest import VIEWPORT, App
@@ -20,15 +19,6 @@ pytestmark = pytest.mark.browser
 ORDERS_GRID = "Orders on this page"
 REVIEW_GRID = "Release outcome per order"
 CHOSEN = "release_chosen_summary"
-
-
-@pytest.fixture(scope="module")
-def oracle(demo_db):
-    wh = engine.open(str(demo_db), read_only=True)
-    try:
-        yield wh
-    finally:
-        wh.close()
 
 
 def review_and_submit(app: App, count: int) -> None:
