@@ -6,7 +6,7 @@ PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 SCALE ?= 1
 
-.PHONY: run test setup setup-dev browser lint bench
+.PHONY: run test setup setup-dev browser lint bench bench-browser
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -36,6 +36,12 @@ lint: $(VENV)/.installed-dev
 test: setup-dev lint
 	$(PY) -m pytest -q
 
+# Benchmarks (not timed tests): SCALE="0.1 1 3" runs several scale factors; see bench/README.md.
 bench: $(VENV)/.installed
 	$(PY) -m pip install --quiet -r bench/requirements.txt
 	$(PY) bench/run_bench.py --scale $(SCALE)
+
+# Every screen in Chromium on an SF 1 database (made by `make bench` first); not in CI.
+bench-browser: $(VENV)/.installed-dev browser
+	$(PY) -m pip install --quiet -r bench/requirements.txt
+	$(PY) bench/browser_check.py

@@ -1,153 +1,217 @@
-"""Benchmark the engine on TPC-H data, each timing as a ratio to the bare DuckDB query that
-does the same arithmetic, measured in the same run (machines here are noisy; ratios travel).
+"""Benchmark the engine on TPC-H data: each engine timing beside the bare DuckDB query that
+does the same arithmetic, interleaved in one process, median of 3, wall and CPU seconds.
 
-    make bench                      # scale factor 1: 1.5 M orders, 6 M lines, 200 k SKUs
-    python bench/run_bench.py --scale 0.1
+    make bench                          # scale factor 1: 1.5 M orders, 6 M lines, 200 k SKUs
+    make bench SCALE="0.1 1 3"          # several scale factors, one child process each
+    .venv/bin/python bench/run_bench.py --scale 0.1 --only run screens
+
+Each scale factor runs in a child process (its peak RSS is reported), and each repetition
+of each case in a grandchild (bench/cases.py), so a run's peak RSS is its own. Results go
+to bench/results/sf<scale>.json and the tables in bench/README.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import shutil
-import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
-import duckdb
-
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
-import engine  # noqa: E402
+from bench import report, tpch  # noqa: E402
+from bench.bare import BARE_ALLOCATION, BARE_PAGE, BARE_RELEASABLE  # noqa: E402, F401
+from bench.timing import run_child, summary  # noqa: E402
+from bench.tpch import tpch_frames  # noqa: E402, F401 - other scripts import it from here
 
-DATA = ROOT / "bench" / "tpch-data"
-
-
-def generate(scale: float) -> Path:
-    folder = DATA / f"sf{scale:g}"
-    if not (folder / "lineitem.parquet").exists():
-        tool = shutil.which("tpchgen-cli") or str(Path(sys.executable).parent / "tpchgen-cli")
-        subprocess.run([tool, "parquet", "-s", f"{scale:g}", "--tables",
-                        "part,partsupp,orders,lineitem", "--output-dir", str(folder)], check=True)
-    return folder
+RESULTS = ROOT / "bench" / "results"
+CASES = ("import", "run", "screens", "release", "receipt")
+RELEASE_SIZES = (10, 10_000, 100_000, 1_000_000)
 
 
-def tpch_frames(folder: Path):
-    """TPC-H mapped onto the engine's import frames (DESIGN.md §5)."""
-    con = duckdb.connect()
-    p = lambda name: f"'{folder / (name + '.parquet')}'"  # noqa: E731
-    items = con.execute(f"""
-        SELECT CAST(p_partkey AS VARCHAR) AS sku, p_name AS description,
-               p_partkey % 5 <> 0 AS backorder, CAST(p_retailprice AS DOUBLE) AS unit_price
-        FROM read_parquet({p('part')})""").df()
-    # Scaled so that a real share of lines goes short: about 3% of supplier stock.
-    inventory = con.execute(f"""
-        SELECT CAST(ps_partkey AS VARCHAR) AS sku, status, qty FROM (
-            SELECT ps_partkey, 'Available' AS status,
-                   CAST(sum(ps_availqty) * 0.03 AS BIGINT) AS qty
-            FROM read_parquet({p('partsupp')}) GROUP BY ps_partkey
-            UNION ALL
-            SELECT ps_partkey, 'Frozen', CAST(sum(ps_availqty) * 0.005 AS BIGINT)
-            FROM read_parquet({p('partsupp')}) WHERE ps_partkey % 7 = 0 GROUP BY ps_partkey)
-        WHERE qty > 0""").df()
-    orders = con.execute(f"""
-        SELECT CAST(o_orderkey AS VARCHAR) AS order_no, o_orderdate AS order_date,
-               CAST(left(o_orderpriority, 1) AS BIGINT) AS priority, 'On Order' AS status,
-               o_orderkey % 20 = 0 AS ship_complete, o_clerk AS customer
-        FROM read_parquet({p('orders')})""").df()
-    lines = con.execute(f"""
-        SELECT CAST(l_orderkey AS VARCHAR) AS order_no, CAST(l_linenumber AS BIGINT) AS line_no,
-               CAST(l_partkey AS VARCHAR) AS sku, CAST(l_quantity AS BIGINT) AS ordered_qty
-        FROM read_parquet({p('lineitem')})""").df()
-    con.close()
-    return items, inventory, orders, lines
+def log(message: str) -> None:
+    print(f"[{datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
 
 
-def timed(label: str, results: dict, fn):
-    start = time.perf_counter()
-    value = fn()
-    results[label] = time.perf_counter() - start
-    print(f"  {label:<34} {results[label]:8.2f} s", flush=True)
-    return value
+class Scale:
+    """The cases of one scale factor, in order; each repetition a child process."""
+
+    def __init__(self, scale: float, reps: int, imported: Path | None):
+        self.scale, self.reps = scale, reps
+        self.folder = tpch.generate(scale)
+        self.work = tpch.DATA / f"work-sf{scale:g}"
+        self.work.mkdir(parents=True, exist_ok=True)
+        self.imported = self.work / "imported.duckdb"
+        self.post_run = self.work / "post-run.duckdb"
+        self.releasable = self.work / "releasable.duckdb"
+        if imported is not None:  # a pristine imported file from elsewhere, copied
+            shutil.copyfile(imported, self.imported)
+        self.rss: dict[str, float] = {}
+
+    def cfg(self, **extra) -> dict:
+        return {"folder": str(self.folder), "work": str(self.work),
+                "imported": str(self.imported), "post_run": str(self.post_run),
+                "releasable": str(self.releasable), **extra}
+
+    def child(self, case: str, **extra) -> dict:
+        result, rss = run_child("bench.cases", case, json.dumps(self.cfg(**extra)))
+        self.rss[case] = max(self.rss.get(case, 0.0), rss)
+        return result
+
+    def need(self, path: Path, case: str) -> None:
+        if not path.exists():
+            raise SystemExit(f"{path} is missing: run the {case} case first")
+
+    # -- cases ----------------------------------------------------------------------------
+    def import_(self) -> dict:
+        reps = []
+        for i in range(self.reps):
+            reps.append(self.child("import", keep=str(self.imported) if i == 0 else None))
+            log(f"  import {i + 1}: engine {reps[-1]['engine']['wall']:.2f} s, bare "
+                f"{reps[-1]['bare']['wall']:.2f} s")
+        first = reps[0]
+        return {"engine": summary([r["engine"] for r in reps], [r["bare"] for r in reps]),
+                "read_frames": summary([r["read_frames"] for r in reps]),
+                "orders": first["orders"], "lines": first["lines"], "skus": first["skus"],
+                "peak_rss_mb": max(r["peak_rss_mb"] for r in reps)}
+
+    def run(self) -> dict:
+        self.need(self.imported, "import")
+        reps = []
+        for i in range(self.reps):
+            keep = str(self.post_run) if i == self.reps - 1 else None
+            reps.append(self.child("run", keep=keep))
+            r = reps[-1]
+            log(f"  run {i + 1}: engine {r['engine']['wall']:.2f} s (cpu {r['engine']['cpu']:.2f}),"
+                f" bare {r['bare']['wall']:.2f} s (cpu {r['bare']['cpu']:.2f}), "
+                f"peak RSS {r['run_peak_rss_mb']:.0f} MB")
+        bare = [r["bare"] for r in reps]
+        computes = [r["compute"] for r in reps]
+        writes = [{"wall": r["engine"]["wall"] - c["wall"], "cpu": r["engine"]["cpu"] - c["cpu"]}
+                  for r, c in zip(reps, computes, strict=True) if c]
+        return {"run": summary([r["engine"] for r in reps], bare),
+                "compute": summary(computes, bare) if all(computes) else None,
+                "writes": summary(writes, bare) if writes else None,
+                "phases": reps[len(reps) // 2]["phases"], "summary": reps[-1]["summary"],
+                "run_peak_rss_mb": max(r["run_peak_rss_mb"] for r in reps),
+                "peak_rss_mb": max(r["peak_rss_mb"] for r in reps)}
+
+    def build_releasable(self) -> dict:
+        self.need(self.post_run, "run")
+        built = self.child("releasable")
+        log(f"  {built['releasable']:,} of {built['open_backorders']:,} backorders releasable "
+            f"after extra stock for {built['skus_restocked']:,} SKUs")
+        return built
+
+    def screens(self) -> dict:
+        reps = []
+        for i in range(self.reps):
+            reps.append(self.child("screens"))
+            log(f"  screens {i + 1}: releasable_now {reps[-1]['releasable_first']['wall']:.2f} s")
+        reads = {label: summary([r["reads"][label] for r in reps]) for label in reps[0]["reads"]}
+        back = reads.get("Orders: Back Order, by rank, first page")
+        if back is not None:
+            reads["Orders: Back Order, by rank, first page"] = summary(
+                [r["reads"]["Orders: Back Order, by rank, first page"] for r in reps],
+                [r["bare_page"] for r in reps])
+        return {"releasable_first": summary([r["releasable_first"] for r in reps],
+                                            [r["bare_releasable"] for r in reps]),
+                "releasable_second": summary([r["releasable_second"] for r in reps]),
+                "releasable_count": reps[0]["releasable_count"], "reads": reads,
+                "peak_rss_mb": max(r["peak_rss_mb"] for r in reps)}
+
+    def release(self, open_backorders: int) -> dict:
+        sizes = sorted({min(s, open_backorders) for s in RELEASE_SIZES})
+        reps = []
+        for i in range(self.reps):
+            reps.append(self.child("release", sizes=sizes))
+            log(f"  release {i + 1}: " + ", ".join(
+                f"{s:,} in {reps[-1][str(s)]['release']['wall']:.2f} s" for s in sizes))
+        return {str(s): {"orders": reps[0][str(s)]["orders"],
+                         "released": reps[0][str(s)]["released"],
+                         "review": summary([r[str(s)]["review"] for r in reps]),
+                         "release": summary([r[str(s)]["release"] for r in reps]),
+                         "both": summary([{k: r[str(s)]["review"][k] + r[str(s)]["release"][k]
+                                           for k in ("wall", "cpu")} for r in reps])}
+                for s in sizes} | {"peak_rss_mb": max(r["peak_rss_mb"] for r in reps)}
+
+    def receipt(self) -> dict:
+        reps = [self.child("receipt") for _ in range(self.reps)]
+        return {label: {k: reps[0][label][k] for k in ("sku", "qty", "released")}
+                | {"time": summary([r[label]["sample"] for r in reps])}
+                for label in reps[0] if label != "peak_rss_mb"}
 
 
-BARE_ALLOCATION = """
-    CREATE OR REPLACE TEMP TABLE bare_alloc AS
-    WITH free AS (SELECT sku, sum(qty) FILTER (WHERE status = 'Available') AS free
-                  FROM inventory_ledger GROUP BY sku)
-    SELECT l.order_no, l.line_no,
-           least(l.ordered_qty, greatest(0, coalesce(f.free, 0)
-                 - (sum(l.ordered_qty) OVER (PARTITION BY l.sku
-                        ORDER BY o.priority, o.order_date, o.root_no, o.suffix, l.line_no
-                        ROWS UNBOUNDED PRECEDING) - l.ordered_qty))) AS alloc
-    FROM order_lines l JOIN orders o USING (order_no) LEFT JOIN free f USING (sku)
-    WHERE o.status = 'On Order'"""
+def one_scale(scale: float, reps: int, only: list[str], imported: Path | None) -> dict:
+    started = time.perf_counter()
+    s = Scale(scale, reps, imported)
+    out: dict = {"scale": scale, "reps": reps, "machine": report.machine(),
+                 "load_before": os.getloadavg()}
+    log(f"TPC-H scale {scale:g}, work files in {s.work}")
+    if "import" in only:
+        out["import"] = s.import_()
+    if "run" in only:
+        out["run"] = s.run()
+    if {"screens", "release", "receipt"} & set(only):
+        out["releasable"] = s.build_releasable()
+    if "screens" in only:
+        out["screens"] = s.screens()
+    if "release" in only:
+        out["release"] = s.release(out["releasable"]["open_backorders"])
+    if "receipt" in only:
+        out["receipt"] = s.receipt()
+    out["case_peak_rss_mb"] = s.rss
+    out["load_after"] = os.getloadavg()
+    out["seconds"] = time.perf_counter() - started
+    return out
 
-BARE_RELEASABLE = """
-    SELECT o.order_no, l.sku, sum(l.ordered_qty) AS need
-    FROM orders o JOIN order_lines l USING (order_no)
-    WHERE o.status = 'Back Order' GROUP BY ALL
-    ORDER BY any_value(o.priority), any_value(o.order_date), any_value(o.root_no),
-             any_value(o.suffix)"""
 
-BARE_PAGE = """
-    SELECT * FROM orders WHERE status = 'Back Order'
-    ORDER BY priority, order_date, root_no, suffix LIMIT 50"""
+def merge(old: dict, new: dict) -> dict:
+    """The cases of `new` over those of `old`; peaks are the larger of the two."""
+    merged = {**old, **new}
+    merged["peak_rss_mb"] = max(old.get("peak_rss_mb", 0), new["peak_rss_mb"])
+    merged["case_peak_rss_mb"] = {**old.get("case_peak_rss_mb", {}),
+                                  **new.get("case_peak_rss_mb", {})}
+    return merged
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--scale", type=float, default=1.0)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=float, nargs="+", default=[1.0])
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--only", nargs="+", choices=CASES, default=list(CASES))
+    parser.add_argument("--imported", type=Path,
+                        help="copy this pristine imported database instead of importing "
+                             "(development; one scale only)")
+    parser.add_argument("--one-scale", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--no-readme", action="store_true",
+                        help="leave bench/README.md as it is")
     args = parser.parse_args()
-    folder = generate(args.scale)
-    db_path = ROOT / "bench" / f"tpch-sf{args.scale:g}.duckdb"
-    for leftover in (db_path, Path(str(db_path) + ".wal")):
-        leftover.unlink(missing_ok=True)
-    results: dict[str, float] = {}
-    print(f"TPC-H scale {args.scale:g}")
-    items, inventory, orders, lines = timed("read parquet", results, lambda: tpch_frames(folder))
-    print(f"  {len(orders):,} orders, {len(lines):,} lines, {len(items):,} SKUs")
-    wh = engine.open(str(db_path))
-    timed("import items + inventory", results,
-          lambda: (wh.import_items(items), wh.import_inventory(inventory)))
-    timed("import orders + lines", results, lambda: wh.import_orders(orders, lines))
-    order_nos = orders["order_no"]
-
-    with wh.db.read() as cur:
-        timed("bare: allocation window", results, lambda: cur.execute(BARE_ALLOCATION))
-    run = timed("engine: run_fulfillment", results,
-                lambda: wh.run_fulfillment(order_nos, user="bench"))
-    summary = run.summary
-    print(f"  allocated {summary['units_allocated']:,} of {summary['units_requested']:,} units; "
-          f"{summary['backorders_created']:,} backorders; "
-          f"{summary['orders_remaining']:,} ship-complete orders stay On Order")
-
-    with wh.db.read() as cur:
-        timed("bare: backorder needs", results, lambda: cur.execute(BARE_RELEASABLE).fetchnumpy())
-    releasable = timed("engine: releasable_now", results, wh.releasable_now)
-    print(f"  {len(releasable):,} releasable now")
-    with wh.db.read() as cur:
-        timed("bare: one page of backorders", results, lambda: cur.execute(BARE_PAGE).df())
-    page_filter = engine.OrderFilter(statuses=["Back Order"])
-    timed("engine: orders page + count", results,
-          lambda: (wh.orders(page_filter, limit=50), wh.count_orders(page_filter)))
-    waiting = wh.orders(page_filter, limit=1000)["order_no"]
-    timed("engine: review 1000 backorders", results, lambda: wh.review_release(waiting))
-    top = wh.top_backorder_skus(limit=1).iloc[0]
-    timed("engine: receive (auto-release)", results,
-          lambda: wh.receive(top["sku"], int(top["units_waiting"]), user="bench"))
-    wh.close()
-
-    print("\nratios against the bare DuckDB query in this run:")
-    for engine_label, bare_label in [
-        ("engine: run_fulfillment", "bare: allocation window"),
-        ("engine: releasable_now", "bare: backorder needs"),
-        ("engine: orders page + count", "bare: one page of backorders"),
-    ]:
-        ratio = results[engine_label] / results[bare_label]
-        print(f"  {engine_label:<34} {ratio:6.1f} x  ({results[engine_label]:.2f} s "
-              f"vs {results[bare_label]:.3f} s)")
+    if args.one_scale:  # the child process of one scale factor
+        print(json.dumps(one_scale(args.scale[0], args.reps, args.only, args.imported),
+                         default=str), flush=True)
+        return
+    RESULTS.mkdir(exist_ok=True)
+    for scale in args.scale:
+        cmd = ["--scale", f"{scale:g}", "--reps", str(args.reps), "--only", *args.only,
+               "--one-scale"] + (["--imported", str(args.imported)] if args.imported else [])
+        result, rss = run_child("bench.run_bench", *cmd)
+        result["peak_rss_mb"] = rss
+        result["date"] = datetime.now().isoformat(timespec="minutes")
+        path = RESULTS / f"sf{scale:g}.json"
+        if path.exists() and set(args.only) != set(CASES):  # a partial rerun keeps the rest
+            result = merge(json.loads(path.read_text()), result)
+        path.write_text(json.dumps(result, indent=1, default=str) + "\n")
+        log(f"scale {scale:g} done in {result['seconds']:.0f} s, peak RSS {rss:.0f} MB: {path}")
+        print(report.scale_table(result))
+    if not args.no_readme:
+        report.update_readme()
 
 
 if __name__ == "__main__":
