@@ -84,8 +84,8 @@ def scale_table(r: dict) -> str:
         facts.append(f"then extra stock for {b['skus_restocked']:,} SKUs made "
                      f"{b['releasable']:,} of {b['open_backorders']:,} open backorders "
                      "releasable")
-    out += [f"{r.get('date', '')}, median of {r['reps']}; " + "; ".join(facts) + ".", "",
-            HEADER]
+    out += [f"{r.get('date', '')}, engine at {r.get('engine_version', '?')}, median of "
+            f"{r['reps']}; " + "; ".join(facts) + ".", "", HEADER]
     if "run" in r:
         run = r["run"]
         out.append(row("`run_fulfillment` over every order ÷ allocation window", run["run"],
@@ -136,7 +136,7 @@ def scale_table(r: dict) -> str:
                            f"released {t['released']:,}", t["time"]))
     out += ["", rss_line(r), ""]
     if "run" in r and r["run"].get("phases"):
-        out.append("Phases of the median run (seconds from its start, wall / CPU): "
+        out.append("Phases of the run (when each starts, seconds, wall / CPU, median): "
                    + ", ".join(f"{p['phase']} {p['wall']:.2f} / {p['cpu']:.2f}"
                                for p in r["run"]["phases"]) + ".")
         out.append("")

@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import shutil
+import subprocess
 import sys
 import time
 from datetime import datetime
@@ -27,7 +28,7 @@ if str(ROOT) not in sys.path:
 
 from bench import report, tpch  # noqa: E402
 from bench.bare import BARE_ALLOCATION, BARE_PAGE, BARE_RELEASABLE  # noqa: E402, F401
-from bench.timing import run_child, summary  # noqa: E402
+from bench.timing import median, run_child, summary  # noqa: E402
 from bench.tpch import tpch_frames  # noqa: E402, F401 - other scripts import it from here
 
 RESULTS = ROOT / "bench" / "results"
@@ -37,6 +38,13 @@ RELEASE_SIZES = (10, 10_000, 100_000, 1_000_000)
 
 def log(message: str) -> None:
     print(f"[{datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+def median_phases(runs: list[list[dict]]) -> list[dict]:
+    """Each phase's start (seconds from the run's start), median over the runs."""
+    return [{"phase": p["phase"],
+             **{k: median([r[i][k] for r in runs if len(r) > i]) for k in ("wall", "cpu")}}
+            for i, p in enumerate(runs[0])]
 
 
 class Scale:
@@ -98,7 +106,8 @@ class Scale:
         return {"run": summary([r["engine"] for r in reps], bare),
                 "compute": summary(computes, bare) if all(computes) else None,
                 "writes": summary(writes, bare) if writes else None,
-                "phases": reps[len(reps) // 2]["phases"], "summary": reps[-1]["summary"],
+                "phases": median_phases([r["phases"] for r in reps]),
+                "summary": reps[-1]["summary"],
                 "run_peak_rss_mb": max(r["run_peak_rss_mb"] for r in reps),
                 "peak_rss_mb": max(r["peak_rss_mb"] for r in reps)}
 
@@ -172,6 +181,35 @@ def one_scale(scale: float, reps: int, only: list[str], imported: Path | None) -
     return out
 
 
+def git(*args: str) -> str:
+    return subprocess.run(["git", "-C", str(ROOT), *args], check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def working_tree_version() -> str:
+    """The commit benched, and whether engine/ differs from it."""
+    dirty = git("status", "--porcelain", "--", "engine")
+    return git("rev-parse", "--short", "HEAD") + (" + uncommitted engine changes"
+                                                    if dirty else "")
+
+
+def snapshot(rev: str) -> tuple[Path, str]:
+    """The project as committed at `rev`, exported beside the data (which it shares)."""
+    commit = git("rev-parse", "--short", rev)
+    root = tpch.DATA / f"snapshot-{commit}"
+    if not root.exists():
+        staging = root.with_name(root.name + ".part")
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit],
+                                 check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(staging)], input=archive, check=True)
+        shutil.rmtree(staging / "bench" / "tpch-data", ignore_errors=True)
+        (staging / "bench" / "tpch-data").symlink_to(tpch.DATA)
+        staging.rename(root)
+    return root, commit
+
+
 def merge(old: dict, new: dict) -> dict:
     """The cases of `new` over those of `old`; peaks are the larger of the two."""
     merged = {**old, **new}
@@ -189,6 +227,9 @@ def main() -> None:
     parser.add_argument("--imported", type=Path,
                         help="copy this pristine imported database instead of importing "
                              "(development; one scale only)")
+    parser.add_argument("--at-commit", metavar="REV",
+                        help="bench the project as committed at REV (git archive into "
+                             "bench/tpch-data/snapshot-REV), not the working tree")
     parser.add_argument("--one-scale", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--no-readme", action="store_true",
                         help="leave bench/README.md as it is")
@@ -198,10 +239,13 @@ def main() -> None:
                          default=str), flush=True)
         return
     RESULTS.mkdir(exist_ok=True)
+    root, version = (snapshot(args.at_commit) if args.at_commit
+                     else (ROOT, working_tree_version()))
     for scale in args.scale:
         cmd = ["--scale", f"{scale:g}", "--reps", str(args.reps), "--only", *args.only,
                "--one-scale"] + (["--imported", str(args.imported)] if args.imported else [])
-        result, rss = run_child("bench.run_bench", *cmd)
+        result, rss = run_child("bench.run_bench", *cmd, root=root)
+        result["engine_version"] = version
         result["peak_rss_mb"] = rss
         result["date"] = datetime.now().isoformat(timespec="minutes")
         path = RESULTS / f"sf{scale:g}.json"

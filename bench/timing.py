@@ -82,21 +82,21 @@ def reset_peak_rss() -> None:
 
 
 # -- child processes ----------------------------------------------------------------------
-def run_child(module: str, *args: str, log: Path | None = None) -> tuple[dict, float]:
-    """Run `python -m module args...`, which prints one JSON object as its last line of
-    stdout; return it and the child's peak RSS in MB (with its own children's, from wait4).
-    The child's stderr goes to ours, or to `log`."""
-    err = open(log, "ab") if log else None  # noqa: SIM115 - closed below
+def run_child(module: str, *args: str, root: Path = ROOT, env: dict | None = None
+              ) -> tuple[dict, float]:
+    """Run `python -m module args...` in the project at `root`, which prints one JSON
+    object as its last line of stdout; return it and the child's peak RSS in MB (with its
+    own children's, from wait4). The child's stderr goes to ours."""
+    proc = subprocess.Popen([sys.executable, "-m", module, *args], cwd=root,
+                            stdout=subprocess.PIPE,
+                            env={**os.environ, **(env or {}), "PYTHONPATH": str(root)})
     try:
-        proc = subprocess.Popen([sys.executable, "-m", module, *args], cwd=ROOT,
-                                stdout=subprocess.PIPE, stderr=err,
-                                env={**os.environ, "PYTHONPATH": str(ROOT)})
         out = proc.stdout.read()
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
-    finally:
-        if err:
-            err.close()
+    except BaseException:
+        proc.kill()
+        raise
     if proc.returncode != 0:
         raise RuntimeError(f"{module} {' '.join(args)} failed with exit code "
                            f"{proc.returncode}:\n{out.decode(errors='replace')[-3000:]}")
