@@ -53,7 +53,8 @@ class Scale:
     def __init__(self, scale: float, reps: int, imported: Path | None):
         self.scale, self.reps = scale, reps
         self.folder = tpch.generate(scale)
-        self.work = tpch.DATA / f"work-sf{scale:g}"
+        # Files of one engine version: another version may not read them.
+        self.work = tpch.DATA / f"work-{os.environ.get('BENCH_TAG', 'tree')}-sf{scale:g}"
         self.work.mkdir(parents=True, exist_ok=True)
         self.imported = self.work / "imported.duckdb"
         self.post_run = self.work / "post-run.duckdb"
@@ -244,7 +245,9 @@ def main() -> None:
     for scale in args.scale:
         cmd = ["--scale", f"{scale:g}", "--reps", str(args.reps), "--only", *args.only,
                "--one-scale"] + (["--imported", str(args.imported)] if args.imported else [])
-        result, rss = run_child("bench.run_bench", *cmd, root=root)
+        result, rss = run_child("bench.run_bench", *cmd, root=root,
+                                env={"BENCH_TAG": version.split()[0] if args.at_commit
+                                     else "tree"})
         result["engine_version"] = version
         result["peak_rss_mb"] = rss
         result["date"] = datetime.now().isoformat(timespec="minutes")
