@@ -252,8 +252,9 @@ def main() -> None:
         result["peak_rss_mb"] = rss
         result["date"] = datetime.now().isoformat(timespec="minutes")
         path = RESULTS / f"sf{scale:g}.json"
-        if path.exists() and set(args.only) != set(CASES):  # a partial rerun keeps the rest
-            result = merge(json.loads(path.read_text()), result)
+        old = json.loads(path.read_text()) if path.exists() else {}
+        if old.get("engine_version") == version and set(args.only) != set(CASES):
+            result = merge(old, result)  # a partial rerun of one version keeps the rest
         path.write_text(json.dumps(result, indent=1, default=str) + "\n")
         log(f"scale {scale:g} done in {result['seconds']:.0f} s, peak RSS {rss:.0f} MB: {path}")
         print(report.scale_table(result))
