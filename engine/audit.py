@@ -13,7 +13,7 @@ def record(cur: duckdb.DuckDBPyConnection, at: datetime, user: str | None, selec
            params: list | None = None) -> None:
     """`select_sql` yields the columns of AUDIT_COLUMNS, in that order."""
     cur.execute(
-        f"""INSERT INTO audit
+        f"""INSERT INTO audit_entries
             SELECT nextval('audit_seq'), ?::TIMESTAMP, ?::VARCHAR, {AUDIT_COLUMNS}
             FROM ({select_sql}) AS changes({AUDIT_COLUMNS})""",
         [at, user, *(params or [])],

@@ -21,7 +21,7 @@ import pandas as pd
 
 from . import reservations
 from .errors import DatabaseUnavailableError, ReadOnlyError, WriteConflictError
-from .schema import DDL, ORDER_TOTALS, SCHEMA_VERSION
+from .schema import DDL, LOG_VIEWS, ORDER_TOTALS, SCHEMA_VERSION
 
 TOKEN_DDL = """
 CREATE TABLE IF NOT EXISTS write_token (id INTEGER NOT NULL, writes BIGINT NOT NULL);
@@ -115,9 +115,23 @@ def _migrate(cur: duckdb.DuckDBPyConnection) -> None:
             UPDATE orders AS o SET lines = t.lines, units = t.units, value = t.value
             FROM ({ORDER_TOTALS.format(lines="order_lines")}) t
             WHERE o.order_no = t.order_no""")
+    if found < 4:
+        _keep_stored_log(cur)
     if found < SCHEMA_VERSION:
         cur.execute("DELETE FROM schema_version")
         cur.execute("INSERT INTO schema_version VALUES (?)", [SCHEMA_VERSION])
+
+
+def _keep_stored_log(cur: duckdb.DuckDBPyConnection) -> None:
+    """Before version 4 `alerts` and `audit` were tables; their rows move to the entry
+    tables behind the views of the same names."""
+    tables = {r[0] for r in cur.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
+    ).fetchall()}
+    for old, entries in (("alerts", "alert_entries"), ("audit", "audit_entries")):
+        if old in tables:
+            cur.execute(f"INSERT INTO {entries} SELECT * FROM {old}")
+            cur.execute(f"DROP TABLE {old}")
 
 
 class Database:
@@ -157,6 +171,7 @@ class Database:
                 cur.execute("BEGIN TRANSACTION")
                 cur.execute(DDL + TOKEN_DDL)
                 _migrate(cur)
+                cur.execute(LOG_VIEWS)
                 cur.execute("COMMIT")
                 return
             except duckdb.TransactionException:

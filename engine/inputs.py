@@ -114,7 +114,10 @@ def _as_series(values: object, name: str, allow_integers: bool) -> pd.Series:
         raise _refuse(name, values, "must be a list of " + _wanted(allow_integers))
     if not isinstance(values, Iterable):
         raise _refuse(name, values, "must be a list of " + _wanted(allow_integers))
-    series = pd.Series(list(values), dtype="object")
+    if isinstance(values, (pd.Series, pd.Index, np.ndarray)):  # no Python list of millions
+        series = pd.Series(np.asarray(values, dtype="object"))
+    else:
+        series = pd.Series(list(values), dtype="object")
     kind = pd.api.types.infer_dtype(series, skipna=False)
     if kind == "string" or (kind == "empty"):
         return _as_text(series, name).str.strip()

@@ -103,7 +103,9 @@ CREATE TABLE IF NOT EXISTS run_line_results (
     shorted BIGINT NOT NULL
 );
 
-CREATE TABLE IF NOT EXISTS alerts (
+-- Alerts and audit rows stored as rows of their own; the `alerts` and `audit` views add
+-- those a run derives from its results (LOG_VIEWS below).
+CREATE TABLE IF NOT EXISTS alert_entries (
     run_id BIGINT NOT NULL,
     order_no VARCHAR,
     sku VARCHAR,
@@ -114,7 +116,7 @@ CREATE TABLE IF NOT EXISTS alerts (
     message VARCHAR NOT NULL
 );
 
-CREATE TABLE IF NOT EXISTS audit (
+CREATE TABLE IF NOT EXISTS audit_entries (
     audit_id BIGINT NOT NULL,
     "at" TIMESTAMP NOT NULL,
     "user" VARCHAR,
@@ -125,6 +127,22 @@ CREATE TABLE IF NOT EXISTS audit (
     run_id BIGINT,
     receipt_id BIGINT,
     detail VARCHAR
+);
+
+-- What each run did to each order it processed (orders are never deleted either).
+CREATE TABLE IF NOT EXISTS run_order_results (
+    run_id BIGINT NOT NULL,
+    order_rowid BIGINT NOT NULL,
+    allocated BIGINT NOT NULL,
+    new_status VARCHAR NOT NULL,
+    new_ship_code VARCHAR
+);
+
+-- Runs whose per-line alerts and per-order audit rows are derived, and the audit id their
+-- derived rows sort at. Runs recorded before version 4 stored them as rows.
+CREATE TABLE IF NOT EXISTS run_log_ids (
+    run_id BIGINT NOT NULL,
+    audit_id BIGINT NOT NULL
 );
 
 CREATE OR REPLACE VIEW on_hand AS
@@ -142,7 +160,44 @@ CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
 CREATE OR REPLACE VIEW reserved AS
     SELECT sku, reserved FROM sku_reserved WHERE reserved <> 0;
 """
-SCHEMA_VERSION = 3  # 2: reserved units kept in sku_reserved; 3: order totals kept
+SCHEMA_VERSION = 4  # 2: reserved units kept in sku_reserved; 3: order totals kept;
+#                    4: a run's per-line alerts and per-order audit rows derived
+
+# Audit ids of stored rows are spaced out so the rows a run derives sort between them.
+AUDIT_ID_SPACING = 4_294_967_296
+LOG_VIEWS = f"""
+CREATE OR REPLACE VIEW alerts AS
+    SELECT run_id, order_no, sku, severity, kind, qty, new_order_no, message
+    FROM alert_entries
+    UNION ALL
+    SELECT o.created_by_run, o.parent_order_no, l.sku, 'info', 'backordered', l.ordered_qty,
+           o.order_no,
+           'SKU ' || l.sku || ': ' || l.ordered_qty || ' back-ordered on ' || o.order_no
+    FROM orders o JOIN order_lines l USING (order_no)
+    WHERE o.created_by_run IN (SELECT run_id FROM run_log_ids)
+    UNION ALL
+    SELECT x.run_id, l.order_no, l.sku, 'warning', 'shorted', x.shorted, NULL,
+           'SKU ' || l.sku || ': ' || x.shorted || ' shorted (item does not allow backorder)'
+    FROM run_line_results x JOIN order_lines l ON l.rowid = x.line_rowid
+    WHERE x.shorted > 0 AND x.run_id IN (SELECT run_id FROM run_log_ids);
+
+CREATE OR REPLACE VIEW audit AS
+    SELECT audit_id * {AUDIT_ID_SPACING} AS audit_id, "at", "user", action, order_no, sku,
+           qty, run_id, receipt_id, detail
+    FROM audit_entries
+    UNION ALL
+    SELECT m.audit_id * {AUDIT_ID_SPACING} + x.order_rowid, r."at", r."user", 'fulfilled',
+           o.order_no, NULL, x.allocated, x.run_id, NULL,
+           x.new_status || coalesce(' (' || x.new_ship_code || ')', '')
+    FROM run_order_results x JOIN run_log_ids m USING (run_id) JOIN runs r USING (run_id)
+    JOIN orders o ON o.rowid = x.order_rowid
+    UNION ALL
+    SELECT m.audit_id * {AUDIT_ID_SPACING} + {AUDIT_ID_SPACING // 2} + o.rowid, r."at",
+           r."user", 'backorder_created', o.order_no, NULL, o.units, o.created_by_run, NULL,
+           'from ' || o.parent_order_no
+    FROM orders o JOIN run_log_ids m ON m.run_id = o.created_by_run
+    JOIN runs r ON r.run_id = o.created_by_run;
+"""
 
 # (order_no, lines, units, value) of the lines in `{lines}`, priced from items.
 ORDER_TOTALS = """
