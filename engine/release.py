@@ -1,8 +1,15 @@
 """Backorder release: review, release by hand, auto-release on receipt, releasable now.
 
 A backorder is released whole. Orders are taken in rank order and each one that fits
-uses up stock before the next is looked at; one that does not fit is passed over. That
-decision is sequential, so it is one linear pass over arrays fetched at once.
+uses up stock before the next is looked at; one that does not fit is passed over. Only
+SKUs that are contended (the orders that could fit on their own want more than is free)
+need that sequential pass: an order whose SKUs are all uncontended fits whatever comes
+before it, and an order that cannot fit even alone never fits. SQL settles those, and one
+linear pass over integer arrays walks the contended SKUs' rows in rank order.
+
+The chosen orders are found once by number; every later step (their lines, the writes)
+goes by rowid over their own rows, so the cost follows the number of orders asked about,
+not the size of the warehouse.
 """
 
 from __future__ import annotations
@@ -17,11 +24,12 @@ import pandas as pd
 
 from . import audit, reservations
 from .db import Database
-from .frames import load_order_nos
-from .orderno import rank_sql
-from .schema import SHIP_CODE_READY, STOCK_STATUSES, free_stock_sql
+from .frames import fetch_frame, load_order_nos
+from .orderno import ROOT_SQL
+from .schema import SHIP_CODE_READY, STOCK_STATUSES
 
 PLAN_COLUMNS = ["order_no", "outcome", "reason"]
+RANK = "o.priority, o.order_date, o.root_no, o.suffix"
 
 
 @dataclass
@@ -31,167 +39,209 @@ class ReleaseResult:
         default_factory=lambda: pd.DataFrame(columns=PLAN_COLUMNS))
 
 
-def _candidate_errors(cur: duckdb.DuckDBPyConnection) -> None:
-    """`release_candidates(order_no, request_pos, error)` from `release_request`."""
+# -- the chosen orders and their rows ------------------------------------------------------
+
+def _requested_orders(cur: duckdb.DuckDBPyConnection) -> None:
+    """`rel_orders` from `release_request(order_no, request_pos)`: each order's rowid, rank
+    and, when it cannot be released at all, the error. The join on the root as well lets
+    DuckDB skip the row groups of orders that cannot match."""
+    cur.execute(f"""
+        CREATE OR REPLACE TEMP TABLE rel_found AS
+        SELECT r.order_no, r.request_pos, o.rowid AS order_rowid, o.lines, o.status,
+               o.priority, o.order_date, o.root_no, o.suffix
+        FROM release_request r LEFT JOIN orders o
+          ON o.root_no = {ROOT_SQL.replace("order_no", "r.order_no")}
+         AND o.order_no = r.order_no""")
     cur.execute("""
-        CREATE OR REPLACE TEMP TABLE release_candidates AS
+        CREATE OR REPLACE TEMP TABLE rel_orders AS
         WITH last_release AS (  -- who got there first, in words, for the one who did not
             SELECT order_no, arg_max("user", audit_id) AS by_user, max("at") AS at
             FROM audit WHERE action = 'released'
-              AND order_no IN (SELECT order_no FROM release_request)
+              AND order_no IN (SELECT order_no FROM rel_found
+                               WHERE status NOT IN ('Back Order', 'Cancelled'))
             GROUP BY order_no)
-        SELECT r.order_no, r.request_pos,
-               CASE WHEN o.order_no IS NULL THEN 'Order ' || r.order_no || ' was not found'
-                    WHEN o.status = 'Cancelled' THEN 'Order is cancelled'
-                    WHEN o.status <> 'Back Order' AND x.order_no IS NOT NULL
+        SELECT f.*,
+               CASE WHEN f.status IS NULL THEN 'Order ' || f.order_no || ' was not found'
+                    WHEN f.status = 'Cancelled' THEN 'Order is cancelled'
+                    WHEN f.status <> 'Back Order' AND x.order_no IS NOT NULL
                         THEN 'Already released by ' || coalesce(x.by_user, 'someone') || ' at '
-                             || strftime(x.at, '%H:%M on %d %b') || '; it is ' || o.status
+                             || strftime(x.at, '%H:%M on %d %b') || '; it is ' || f.status
                              || ', not Back Order'
-                    WHEN o.status <> 'Back Order'
-                        THEN 'Order is ' || o.status || ', not Back Order: nothing to release'
+                    WHEN f.status <> 'Back Order'
+                        THEN 'Order is ' || f.status || ', not Back Order: nothing to release'
                END AS error
-        FROM release_request r LEFT JOIN orders o USING (order_no)
-        LEFT JOIN last_release x USING (order_no)""")
+        FROM rel_found f LEFT JOIN last_release x USING (order_no)""")
 
 
-def _fetch_needs(cur: duckdb.DuckDBPyConnection):
-    """Needs per order and SKU and stock per SKU. Orders that cannot fit even before any
-    other order takes stock get their warning in SQL; only the rest, in rank order, come
-    back as Python lists for the sequential pass."""
+def _open_backorders(cur: duckdb.DuckDBPyConnection) -> None:
+    """`rel_orders` for every open backorder, in no set order."""
     cur.execute("""
-        CREATE OR REPLACE TEMP TABLE release_needs AS
-        SELECT o.order_no, l.sku, sum(l.ordered_qty - l.allocated_qty)::BIGINT AS need,
-               any_value(o.priority) AS priority, any_value(o.order_date) AS order_date,
-               any_value(o.root_no) AS root_no, any_value(o.suffix) AS suffix
-        FROM release_candidates c
-        JOIN orders o USING (order_no)
-        JOIN order_lines l USING (order_no)
-        WHERE c.error IS NULL
-        GROUP BY o.order_no, l.sku""")
-    cur.execute("CREATE OR REPLACE TEMP TABLE release_skus AS "
-                "SELECT DISTINCT sku FROM release_needs")
+        CREATE OR REPLACE TEMP TABLE rel_orders AS
+        SELECT order_no, 0 AS request_pos, rowid AS order_rowid, lines, status,
+               priority, order_date, root_no, suffix, NULL::VARCHAR AS error
+        FROM orders WHERE status = 'Back Order'""")
+
+
+def _stage(cur: duckdb.DuckDBPyConnection, reasons: bool, every_sku: bool = False) -> None:
+    """Lines, needs per order and SKU, and free stock of the candidates in `rel_orders`,
+    and whether each order could fit alone. The lines are looked up by order number once;
+    everything after joins on integers. An order of one line (most backorders) needs no
+    grouping. `every_sku` when the candidates hold most SKUs: stock is then summed whole
+    rather than looked up."""
+    cur.execute("""
+        CREATE OR REPLACE TEMP TABLE rel_lines AS
+        SELECT l.rowid AS line_rowid, o.order_rowid, o.lines <> 1 AS multi, l.sku,
+               l.ordered_qty, (l.ordered_qty - l.allocated_qty)::BIGINT AS need
+        FROM order_lines l
+        JOIN (SELECT order_no, order_rowid, lines FROM rel_orders WHERE error IS NULL) o
+          USING (order_no)""")
+    cur.execute("""
+        CREATE OR REPLACE TEMP TABLE rel_needs AS
+        SELECT order_rowid, multi, sku, need FROM rel_lines WHERE NOT multi
+        UNION ALL
+        SELECT order_rowid, true, sku, sum(need)::BIGINT FROM rel_lines WHERE multi
+        GROUP BY order_rowid, sku""")
+    held = f"""coalesce(string_agg(b.qty || ' ' || b.status, ', '
+                            ORDER BY list_position({list(STOCK_STATUSES)}, b.status))
+                        FILTER (WHERE b.status <> 'Available' AND b.qty > 0), '')"""
+    only = "" if every_sku else "WHERE sku IN (SELECT sku FROM rel_needs)"
     cur.execute(f"""
-        CREATE OR REPLACE TEMP TABLE release_stock AS
-        WITH free AS ({free_stock_sql('release_skus')}),
-        held AS (
-            SELECT sku, status, sum(qty)::BIGINT AS qty FROM inventory_ledger
-            WHERE sku IN (SELECT sku FROM release_skus) AND status <> 'Available'
-            GROUP BY sku, status HAVING sum(qty) > 0)
-        SELECT s.sku, coalesce(f.free, 0) AS free,
-               coalesce(string_agg(h.qty || ' ' || h.status, ', '
-                   ORDER BY list_position({list(STOCK_STATUSES)}, h.status)), '') AS held
-        FROM release_skus s LEFT JOIN free f USING (sku) LEFT JOIN held h USING (sku)
-        GROUP BY s.sku, f.free""")
+        CREATE OR REPLACE TEMP TABLE rel_stock AS
+        WITH by_status AS (
+            SELECT sku, status, sum(qty)::BIGINT AS qty FROM inventory_ledger {only}
+            GROUP BY sku, status),
+        reserved AS (SELECT sku, reserved FROM sku_reserved {only})
+        SELECT sku,
+               greatest(coalesce(sum(b.qty) FILTER (WHERE b.status = 'Available'), 0)
+                        - coalesce(any_value(r.reserved), 0), 0)::BIGINT AS free,
+               {held if reasons else "''"} AS held
+        FROM by_status b FULL JOIN reserved r USING (sku)
+        GROUP BY sku""")
     cur.execute("""
-        CREATE OR REPLACE TEMP TABLE release_fit AS
-        SELECT n.order_no, bool_and(n.need <= s.free) AS may_fit
-        FROM release_needs n JOIN release_stock s USING (sku) GROUP BY n.order_no""")
-    needs = cur.execute(f"""
-        SELECT n.order_no, n.sku, n.need FROM release_needs n
-        SEMI JOIN release_fit f ON f.order_no = n.order_no AND f.may_fit
-        ORDER BY {rank_sql("n")}, n.order_no, n.sku""").fetchnumpy()
-    stock = cur.execute("""
-        SELECT sku, free, held FROM release_stock
-        WHERE sku IN (SELECT n.sku FROM release_needs n
-                      SEMI JOIN release_fit f ON f.order_no = n.order_no AND f.may_fit)
-        """).fetchnumpy()
-    return needs, stock
+        CREATE OR REPLACE TEMP TABLE rel_fit AS
+        WITH fit AS (
+            SELECT n.order_rowid, n.multi, n.sku, n.need, coalesce(s.free, 0) AS free,
+                   coalesce(s.held, '') AS held
+            FROM rel_needs n LEFT JOIN rel_stock s USING (sku))
+        SELECT *, need <= free AS alone FROM fit WHERE NOT multi
+        UNION ALL
+        SELECT *, bool_and(need <= free) OVER (PARTITION BY order_rowid) FROM fit
+        WHERE multi""")
+    cur.execute("""
+        CREATE OR REPLACE TEMP TABLE rel_contended AS
+        SELECT sku FROM rel_fit WHERE alone
+        GROUP BY sku HAVING sum(need) > any_value(free)""")
 
 
-BLOCKED_SQL = """
-    SELECT n.order_no, 'warning' AS outcome,
-           string_agg('SKU ' || n.sku || ' needs ' || n.need || ': ' || s.free || ' free'
-                      || CASE WHEN s.held <> '' THEN ', ' || s.held ELSE '' END,
-                      '; ' ORDER BY n.sku) AS reason
-    FROM release_needs n JOIN release_stock s USING (sku)
-    SEMI JOIN release_fit f ON f.order_no = n.order_no AND NOT f.may_fit
-    WHERE n.need > s.free
-    GROUP BY n.order_no"""
+# -- the sequential rule, over the contended rows only --------------------------------------
 
-
-def _fitting_orders(needs, stock) -> np.ndarray:
-    """The sequential rule without reasons: the order numbers that fit, in rank order.
-    SKUs are coded as integers so the one pass touches only ints and lists."""
-    order_nos = np.asarray(needs["order_no"], dtype=object)
-    if len(order_nos) == 0:
-        return order_nos
-    codes, sku_names = pd.factorize(pd.Series(needs["sku"]))
-    free = pd.Series(stock["free"], index=pd.Index(stock["sku"])).reindex(sku_names)
-    remaining = free.fillna(0).astype("int64").tolist()
+def _pass(needs: dict[str, np.ndarray], stock: dict[str, np.ndarray], reasons: bool
+          ) -> pd.DataFrame:
+    """`order_rowid`, `ok`, `reason` of each order with a contended row, in one pass over
+    its rows in rank order. SKUs are coded as integers so the loop touches only ints and
+    lists; a reason is written only for an order that does not fit, and only if asked."""
+    rowids = np.asarray(needs["order_rowid"], dtype=np.int64)
+    if len(rowids) == 0:
+        return pd.DataFrame({"order_rowid": pd.Series(dtype="int64"),
+                             "ok": pd.Series(dtype=bool), "reason": pd.Series(dtype=object)})
+    codes, sku_names = pd.factorize(pd.Series(needs["sku"], dtype=object))
+    by_sku = pd.DataFrame({"free": stock["free"], "held": stock["held"]},
+                          index=pd.Index(stock["sku"], dtype=object)).reindex(sku_names)
+    remaining = by_sku["free"].fillna(0).astype("int64").tolist()
+    held = by_sku["held"].fillna("").tolist()
+    names = list(sku_names)
     codes = codes.tolist()
     qtys = np.asarray(needs["need"], dtype=np.int64).tolist()
-    starts = np.flatnonzero(np.r_[True, order_nos[1:] != order_nos[:-1]])
-    bounds = np.r_[starts, len(order_nos)].tolist()
+    starts = np.flatnonzero(np.r_[True, rowids[1:] != rowids[:-1]])
+    bounds = np.r_[starts, len(rowids)].tolist()
     fits = np.zeros(len(starts), dtype=bool)
+    why: list[str | None] = [None] * len(starts)
     for k in range(len(starts)):
         rows = range(bounds[k], bounds[k + 1])
         if all(qtys[i] <= remaining[codes[i]] for i in rows):
             for i in rows:
                 remaining[codes[i]] -= qtys[i]
             fits[k] = True
-    return order_nos[starts[fits]]
+        elif reasons:
+            why[k] = "; ".join(
+                f"SKU {names[codes[i]]} needs {qtys[i]}: {remaining[codes[i]]} free"
+                + (f", {held[codes[i]]}" if held[codes[i]] else "")
+                for i in rows if qtys[i] > remaining[codes[i]])
+    return pd.DataFrame({"order_rowid": rowids[starts], "ok": fits,
+                         "reason": pd.Series(why, dtype=object)})
 
 
-def _decide(needs, stock) -> pd.DataFrame:
-    """The sequential rule: one pass over the ranked (order, SKU, need) rows."""
-    order_nos = needs["order_no"].tolist()
-    skus = needs["sku"].tolist()
-    qtys = needs["need"].tolist()
-    remaining = dict(zip(stock["sku"].tolist(), stock["free"].tolist(), strict=True))
-    held = dict(zip(stock["sku"].tolist(), stock["held"].tolist(), strict=True))
+def _decide(cur: duckdb.DuckDBPyConnection, reasons: bool) -> None:
+    """`rel_decided`: `ok` or `warning` for every candidate with lines (one without has
+    nothing to release), with the reason of the pass when it failed there; an order of one
+    line carries its row, so what is said of it needs no grouping."""
+    needs = cur.execute(f"""
+        SELECT f.order_rowid, f.sku, f.need FROM rel_fit f JOIN rel_orders o USING (order_rowid)
+        WHERE f.alone AND f.sku IN (SELECT sku FROM rel_contended)
+        ORDER BY {RANK}, o.order_no, f.sku""").fetchnumpy()
+    stock = cur.execute("SELECT sku, free, held FROM rel_stock "
+                        "WHERE sku IN (SELECT sku FROM rel_contended)").fetchnumpy()
+    cur.register("_rel_pass", _pass(needs, stock, reasons))
+    try:
+        cur.execute("""
+            CREATE OR REPLACE TEMP TABLE rel_decided AS
+            WITH per_order AS (
+                SELECT order_rowid, multi, alone, sku, need, free, held FROM rel_fit
+                WHERE NOT multi
+                UNION ALL
+                SELECT DISTINCT order_rowid, multi, alone, NULL, NULL, NULL, NULL FROM rel_fit
+                WHERE multi)
+            SELECT f.*,
+                   CASE WHEN f.alone AND coalesce(p.ok, true) THEN 'ok' ELSE 'warning' END
+                       AS outcome,
+                   CAST(p.reason AS VARCHAR) AS pass_reason
+            FROM per_order f LEFT JOIN _rel_pass p USING (order_rowid)""")
+    finally:
+        cur.unregister("_rel_pass")
 
-    decided_orders: list[str] = []
-    outcomes: list[str] = []
-    reasons: list[str] = []
-    start, total = 0, len(order_nos)
-    while start < total:
-        end = start + 1
-        while end < total and order_nos[end] == order_nos[start]:
-            end += 1
-        shortfalls = [
-            f"SKU {skus[i]} needs {qtys[i]}: {remaining[skus[i]]} free"
-            + (f", {held[skus[i]]}" if held[skus[i]] else "")
-            for i in range(start, end) if qtys[i] > remaining[skus[i]]
-        ]
-        if shortfalls:
-            outcomes.append("warning")
-            reasons.append("; ".join(shortfalls))
-        else:
-            for i in range(start, end):
-                remaining[skus[i]] -= qtys[i]
-            outcomes.append("ok")
-            reasons.append("Stock is free: " + ", ".join(
-                f"{skus[i]} {qtys[i]}" for i in range(start, end)))
-        decided_orders.append(order_nos[start])
-        start = end
-    return pd.DataFrame({"order_no": decided_orders, "outcome": outcomes, "reason": reasons},
-                        columns=PLAN_COLUMNS)
+
+def _shortfall(alias: str) -> str:
+    """"SKU x needs n: f free, 3 Frozen" of a row with need, free and held."""
+    return (f"'SKU ' || {alias}.sku || ' needs ' || {alias}.need || ': ' || {alias}.free"
+            f" || ' free' || CASE WHEN {alias}.held <> '' THEN ', ' || {alias}.held"
+            " ELSE '' END")
+
+
+# Outcome and reason per decided order: what fits has its needs; what cannot fit even alone
+# has the SKUs it lacks; what the pass passed over has the pass's words.
+REASONS = f"""
+    SELECT order_rowid, outcome,
+           CASE WHEN outcome = 'ok' THEN 'Stock is free: ' || sku || ' ' || need
+                ELSE coalesce(pass_reason, {_shortfall("d")}) END AS reason
+    FROM rel_decided d WHERE NOT multi
+    UNION ALL
+    SELECT d.order_rowid, any_value(d.outcome),
+           CASE WHEN any_value(d.outcome) = 'ok'
+                THEN 'Stock is free: ' || string_agg(f.sku || ' ' || f.need, ', '
+                                                     ORDER BY f.sku)
+                ELSE coalesce(any_value(d.pass_reason),
+                              string_agg({_shortfall("f")}, '; ' ORDER BY f.sku)
+                                  FILTER (WHERE f.need > f.free)) END
+    FROM rel_decided d JOIN rel_fit f USING (order_rowid)
+    WHERE d.multi GROUP BY d.order_rowid"""
+
+
+def _planned(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Outcome and reason per requested order, in the order they were asked for."""
+    _stage(cur, reasons=True)
+    _decide(cur, reasons=True)
+    return fetch_frame(cur, f"""
+        SELECT o.order_no, coalesce(d.outcome, 'error') AS outcome,
+               coalesce(o.error, d.reason, 'Backorder has no lines to release') AS reason
+        FROM rel_orders o LEFT JOIN ({REASONS}) d USING (order_rowid)
+        ORDER BY o.request_pos""")
 
 
 def plan(cur: duckdb.DuckDBPyConnection, order_nos: Iterable[str] | str) -> pd.DataFrame:
     """Outcome per requested order, in the order they were asked for."""
     load_order_nos(cur, "release_request", order_nos)
-    return _plan_loaded(cur)
-
-
-def _plan_loaded(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    _candidate_errors(cur)
-    needs, stock = _fetch_needs(cur)
-    decided = _decide(needs, stock)
-    cur.register("_release_decided", decided.astype("string"))
-    result = cur.execute(f"""
-        SELECT c.order_no,
-               CASE WHEN c.error IS NOT NULL THEN 'error'
-                    ELSE coalesce(d.outcome, 'error') END AS outcome,
-               coalesce(c.error, d.reason, 'Backorder has no lines to release')
-                   AS reason
-        FROM release_candidates c
-        LEFT JOIN (SELECT CAST(order_no AS VARCHAR) AS order_no, CAST(outcome AS VARCHAR)
-                          AS outcome, CAST(reason AS VARCHAR) AS reason FROM _release_decided
-                   UNION ALL {BLOCKED_SQL}) d ON d.order_no = c.order_no
-        ORDER BY c.request_pos""").df()
-    cur.unregister("_release_decided")
-    return result
+    _requested_orders(cur)
+    return _planned(cur)
 
 
 def review_release(db: Database, order_nos: Iterable[str] | str) -> pd.DataFrame:
@@ -199,25 +249,29 @@ def review_release(db: Database, order_nos: Iterable[str] | str) -> pd.DataFrame
         return plan(cur, order_nos)
 
 
+# -- releasing ------------------------------------------------------------------------------
+
 def _apply(cur: duckdb.DuckDBPyConnection, decided: pd.DataFrame, at: datetime,
            user: str | None, receipt_id: int | None) -> ReleaseResult:
+    """Writes the `ok` orders of the plan just made on `cur`, by rowid."""
     released = decided.loc[decided["outcome"] == "ok", "order_no"].tolist()
     if released:
-        cur.register("_release_ok", decided.loc[decided["outcome"] == "ok", ["order_no"]])
-        reservations.add(cur, reservations.released_orders_deltas("_release_ok"))
-        cur.execute("""
+        ok = "(SELECT order_rowid FROM rel_decided WHERE outcome = 'ok')"
+        reservations.add(cur, f"SELECT sku, need FROM rel_lines WHERE order_rowid IN {ok}")
+        cur.execute(f"""
             UPDATE order_lines SET allocated_qty = ordered_qty
-            WHERE order_no IN (SELECT order_no FROM _release_ok)""")
+            WHERE rowid IN (SELECT line_rowid FROM rel_lines WHERE order_rowid IN {ok})""")
         cur.execute(f"""
             UPDATE orders SET status = 'On Order', ship_code = '{SHIP_CODE_READY}',
                               released_at = ?::TIMESTAMP
-            WHERE order_no IN (SELECT order_no FROM _release_ok)""", [at])
+            WHERE rowid IN {ok}""", [at])
         how = "received stock" if receipt_id is not None else "released by hand"
-        audit.record(cur, at, user, """
-            SELECT 'released', l.order_no, NULL, sum(l.ordered_qty), NULL, ?::BIGINT, ?
-            FROM order_lines l SEMI JOIN _release_ok k ON k.order_no = l.order_no
-            GROUP BY l.order_no""", [receipt_id, f"On Order / Ready to ship ({how})"])
-        cur.unregister("_release_ok")
+        audit.record(cur, at, user, f"""
+            SELECT 'released', o.order_no, NULL, l.units, NULL, ?::BIGINT, ?
+            FROM (SELECT order_rowid, sum(ordered_qty) AS units FROM rel_lines
+                  WHERE order_rowid IN {ok} GROUP BY order_rowid) l
+            JOIN rel_orders o USING (order_rowid)""",
+                     [receipt_id, f"On Order / Ready to ship ({how})"])
     not_released = decided.loc[decided["outcome"] != "ok"].reset_index(drop=True)
     return ReleaseResult(released=released, not_released=not_released)
 
@@ -235,89 +289,61 @@ def release_waiting_for(cur: duckdb.DuckDBPyConnection, sku: str, at: datetime,
     """Inside a receipt's transaction: release, in rank order, the backorders holding `sku`."""
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE release_request AS
-        SELECT o.order_no, row_number() OVER (ORDER BY {rank_sql("o")}) AS request_pos
+        SELECT o.order_no, row_number() OVER (ORDER BY {RANK}) AS request_pos
         FROM orders o
         WHERE o.status = 'Back Order'
           AND o.order_no IN (SELECT order_no FROM order_lines WHERE sku = ?)""", [sku])
-    decided = _plan_loaded(cur)
+    _requested_orders(cur)
+    decided = _planned(cur)
     return _apply(cur, decided, at, user, receipt_id=receipt_id)
 
 
+# -- releasable now -------------------------------------------------------------------------
+
+def _details(cur: duckdb.DuckDBPyConnection, include_blocked: bool) -> pd.DataFrame:
+    """Each decided open backorder (only the releasable ones unless `include_blocked`) with
+    what a screen shows of it, in rank order; a releasable one gets its lines' needs as the
+    reason. Orders of one line need no grouping."""
+    reasons = (f"({REASONS})" if include_blocked
+               else "(SELECT NULL::BIGINT AS order_rowid, NULL::VARCHAR AS reason)")
+    return fetch_frame(cur, f"""
+        WITH chosen AS (SELECT * FROM rel_decided WHERE {"true" if include_blocked
+                                                        else "outcome = 'ok'"}),
+        shown AS (
+            SELECT order_rowid, outcome, sku AS skus,
+                   'Stock is free: ' || sku || ' ' || need AS free_reason
+            FROM chosen WHERE NOT multi
+            UNION ALL
+            SELECT l.order_rowid, any_value(c.outcome),
+                   string_agg(DISTINCT l.sku, ', ' ORDER BY l.sku),
+                   'Stock is free: ' || string_agg(l.sku || ' ' || l.need, ', '
+                                                   ORDER BY l.sku)
+            FROM rel_lines l JOIN chosen c USING (order_rowid)
+            WHERE c.multi GROUP BY l.order_rowid)
+        SELECT o.order_no, o.parent_order_no, o.order_date, o.priority, o.customer,
+               o.created_at, s.outcome = 'ok' AS releasable,
+               CASE WHEN s.outcome = 'ok' THEN s.free_reason ELSE r.reason END AS reason,
+               s.skus, o.units, o.value
+        FROM shown s LEFT JOIN {reasons} r USING (order_rowid)
+        JOIN orders o ON o.rowid = s.order_rowid
+        ORDER BY {RANK}""")
+
+
+def _releasable(cur: duckdb.DuckDBPyConnection, include_blocked: bool) -> pd.DataFrame:
+    _open_backorders(cur)
+    _stage(cur, reasons=include_blocked, every_sku=True)
+    _decide(cur, reasons=include_blocked)
+    return _details(cur, include_blocked)
+
+
 def releasable_set(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """`order_no` of every open backorder releasable this minute (in no set order).
-
-    Only SKUs that are contended (the orders that could fit on their own want more than is
-    free) need the sequential pass: an order whose SKUs are all uncontended fits whatever
-    comes before it, and its uncontended SKUs cannot make it fail. So SQL settles those,
-    and the pass walks only the contended SKUs' rows, in rank order."""
-    cur.execute("""
-        CREATE OR REPLACE TEMP TABLE rs_needs AS
-        SELECT l.order_no, l.sku, sum(l.ordered_qty - l.allocated_qty)::BIGINT AS need,
-               any_value(o.priority) AS priority, any_value(o.order_date) AS order_date,
-               any_value(o.root_no) AS root_no, any_value(o.suffix) AS suffix
-        FROM orders o JOIN order_lines l USING (order_no)
-        WHERE o.status = 'Back Order' GROUP BY l.order_no, l.sku""")
-    cur.execute("CREATE OR REPLACE TEMP TABLE rs_skus AS SELECT DISTINCT sku FROM rs_needs")
-    cur.execute(f"CREATE OR REPLACE TEMP TABLE rs_free AS {free_stock_sql('rs_skus')}")
-    cur.execute("""
-        CREATE OR REPLACE TEMP TABLE rs_fit AS
-        SELECT n.*, coalesce(f.free, 0) AS free,
-               bool_and(n.need <= coalesce(f.free, 0)) OVER (PARTITION BY n.order_no) AS alone
-        FROM rs_needs n LEFT JOIN rs_free f USING (sku)""")
-    cur.execute("""
-        CREATE OR REPLACE TEMP TABLE rs_contended AS
-        SELECT sku FROM rs_fit WHERE alone GROUP BY sku HAVING sum(need) > any_value(free)""")
-    settled = cur.execute("""
-        SELECT DISTINCT order_no FROM rs_fit WHERE alone
-        EXCEPT SELECT order_no FROM rs_fit WHERE sku IN (SELECT sku FROM rs_contended)
-        """).fetchnumpy()["order_no"]
-    needs = cur.execute(f"""
-        SELECT order_no, sku, need FROM rs_fit
-        WHERE alone AND sku IN (SELECT sku FROM rs_contended)
-        ORDER BY {rank_sql()}, order_no, sku""").fetchnumpy()
-    stock = cur.execute("SELECT sku, free FROM rs_free WHERE sku IN "
-                        "(SELECT sku FROM rs_contended)").fetchnumpy()
-    return pd.DataFrame({"order_no": np.concatenate(
-        [np.asarray(settled, dtype=object), _fitting_orders(needs, stock)])}, dtype="string")
-
-
-def _with_details(cur: duckdb.DuckDBPyConnection, decided: pd.DataFrame) -> pd.DataFrame:
-    """Each decided order with what a screen shows of it; ok orders get their needs as
-    the reason."""
-    cur.register("_decided", decided.astype("string"))
-    try:
-        return cur.execute(f"""
-            WITH agg AS (
-                SELECT l.order_no, string_agg(DISTINCT l.sku, ', ') AS skus,
-                       sum(l.ordered_qty)::BIGINT AS units,
-                       sum(l.ordered_qty * coalesce(i.unit_price, 0)) AS value,
-                       'Stock is free: ' || string_agg(l.sku || ' '
-                           || (l.ordered_qty - l.allocated_qty), ', ' ORDER BY l.sku)
-                           AS free_reason
-                FROM order_lines l LEFT JOIN items i USING (sku)
-                WHERE l.order_no IN (SELECT order_no FROM _decided)
-                GROUP BY l.order_no)
-            SELECT o.order_no, o.parent_order_no, o.order_date, o.priority, o.customer,
-                   o.created_at, d.outcome = 'ok' AS releasable,
-                   CASE WHEN d.outcome = 'ok' THEN agg.free_reason ELSE d.reason END AS reason,
-                   agg.skus, agg.units, agg.value
-            FROM _decided d JOIN orders o USING (order_no) JOIN agg USING (order_no)
-            ORDER BY {rank_sql("o")}""").df()
-    finally:
-        cur.unregister("_decided")
+    """`order_no` of every open backorder releasable this minute (in rank order)."""
+    return _releasable(cur, include_blocked=False)[["order_no"]]
 
 
 def releasable_now(db: Database, include_blocked: bool = False) -> pd.DataFrame:
     """Open backorders that could be released this minute, in rank order, with why.
-    Without the blocked ones it is worked out once per change of the warehouse and shared
-    by every screen and session."""
-    if not include_blocked:
-        return db.once_per_change("releasable_now", lambda cur: _with_details(
-            cur, db.once_per_change("releasable_set", releasable_set, cur).assign(
-                outcome="ok", reason=None)), None)
-    with db.read() as cur:
-        cur.execute(f"""
-            CREATE OR REPLACE TEMP TABLE release_request AS
-            SELECT order_no, row_number() OVER (ORDER BY {rank_sql()}) AS request_pos
-            FROM orders WHERE status = 'Back Order'""")
-        return _with_details(cur, _plan_loaded(cur))
+    Worked out once per change of the warehouse and shared by every screen and session;
+    the Orders filter's set is its order numbers."""
+    name = "releasable_all" if include_blocked else "releasable_now"
+    return db.once_per_change(name, lambda cur: _releasable(cur, include_blocked))

@@ -144,7 +144,7 @@ class Warehouse:
     def _releasable_list(self, f: OrderFilter) -> pd.DataFrame | None:
         if not f.releasable_only:
             return None
-        return self.db.once_per_change("releasable_set", release.releasable_set)
+        return release.releasable_now(self.db)[["order_no"]]
 
     @guarded
     def orders(self, filter: OrderFilter | None = None, limit: int | None = None,
