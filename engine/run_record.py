@@ -23,20 +23,14 @@ from .schema import (
 
 
 def settle(cur: duckdb.DuckDBPyConnection, grouping: str) -> None:
-    """Line results, order outcomes and the backorders to create, as temp tables."""
-    cur.execute("""
-        CREATE OR REPLACE TEMP TABLE run_result AS
-        SELECT order_rank, line_no, line_rowid, sku_id, need, alloc, allocated_qty,
-               CASE WHEN backorder_allowed THEN need - alloc ELSE 0 END AS backordered,
-               CASE WHEN backorder_allowed THEN 0 ELSE need - alloc END AS shorted
-        FROM run_alloc ORDER BY line_rowid  -- updates in table order are far faster""")
+    """Order outcomes and the backorders to create, as temp tables."""
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE run_outcome AS
         WITH totals AS (
             SELECT order_rank, sum(allocated_qty + alloc)::BIGINT AS allocated_after,
                    sum(alloc)::BIGINT AS allocated_now,
                    sum(backordered)::BIGINT AS backordered, sum(shorted)::BIGINT AS shorted
-            FROM run_result GROUP BY order_rank),
+            FROM run_alloc GROUP BY order_rank),
         outcome AS (
             SELECT r.order_no, r.order_rowid, r.order_rank, r.ship_code,
                    coalesce(t.allocated_after, 0) AS allocated_after,
@@ -58,13 +52,13 @@ def settle(cur: duckdb.DuckDBPyConnection, grouping: str) -> None:
         line_sql = "row_number() OVER (PARTITION BY r.order_rank ORDER BY r.line_no)"
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE run_backorders AS
-        WITH short_lines AS (
+        WITH short_lines AS MATERIALIZED (
             SELECT o.order_no AS parent_order_no, r.line_no AS parent_line_no, s.sku,
                    s.unit_price, r.backordered AS qty, o.root_no, o.order_date, o.priority,
                    o.customer,
                    o.ship_complete, r.order_rank,
                    {seq_sql} AS seq_in_run, {line_sql} AS new_line_no
-            FROM run_result r JOIN run_ranked o USING (order_rank) JOIN run_skus s USING (sku_id)
+            FROM run_alloc r JOIN run_ranked o USING (order_rank) JOIN run_skus s USING (sku_id)
             WHERE r.backordered > 0),
         highest AS (
             SELECT root_no, max(suffix) AS max_suffix FROM orders
@@ -72,8 +66,7 @@ def settle(cur: duckdb.DuckDBPyConnection, grouping: str) -> None:
         SELECT s.*, coalesce(h.max_suffix, 0) + s.seq_in_run AS suffix,
                {backorder_no_sql('s.root_no', 'coalesce(h.max_suffix, 0) + s.seq_in_run')}
                    AS new_order_no
-        FROM short_lines s LEFT JOIN highest h USING (root_no)
-        ORDER BY s.order_rank, s.parent_line_no""")
+        FROM short_lines s LEFT JOIN highest h USING (root_no)""")
 
 
 def write(cur: duckdb.DuckDBPyConnection, run_id: int, at: datetime, user: str | None,
@@ -90,9 +83,9 @@ def _write_lines_and_orders(cur: duckdb.DuckDBPyConnection, run_id: int, at: dat
                            ("backorder_qty", "backordered")):
         cur.execute(f"""
             UPDATE order_lines AS l SET {column} = l.{column} + r.{change}
-            FROM run_result r WHERE l.rowid = r.line_rowid AND r.{change} <> 0""")
+            FROM run_alloc r WHERE l.rowid = r.line_rowid AND r.{change} <> 0""")
     reservations.add(cur, """
-        SELECT s.sku, r.alloc FROM run_result r JOIN run_skus s USING (sku_id)
+        SELECT s.sku, r.alloc FROM run_alloc r JOIN run_skus s USING (sku_id)
         WHERE r.alloc > 0""")
     cur.execute("""
         UPDATE orders AS o SET status = x.new_status, ship_code = x.new_ship_code
@@ -108,7 +101,7 @@ def _write_lines_and_orders(cur: duckdb.DuckDBPyConnection, run_id: int, at: dat
                {one}(order_date), {one}(priority), 'Back Order',
                '{SHIP_CODE_BACKORDER}', {one}(ship_complete), {one}(customer),
                ?::TIMESTAMP, NULL, ?, {totals}
-        FROM run_backorders {grouped} ORDER BY order_rank, suffix""", [at, run_id])
+        FROM run_backorders {grouped}""", [at, run_id])
     cur.execute("""
         INSERT INTO order_lines
         SELECT new_order_no, new_line_no, sku, qty, 0, 0, 0 FROM run_backorders""")
@@ -143,7 +136,7 @@ def _write_log(cur: duckdb.DuckDBPyConnection, run_id: int, at: datetime, user: 
         FROM run_outcome""", [run_id])
     cur.execute("""
         INSERT INTO run_line_results
-        SELECT ?, line_rowid, need, alloc, backordered, shorted FROM run_result WHERE need > 0
+        SELECT ?, line_rowid, need, alloc, backordered, shorted FROM run_alloc WHERE need > 0
         UNION ALL
         SELECT ?, line_rowid, need, 0, 0, 0 FROM run_lines
         WHERE need > 0 AND order_rank IN (SELECT order_rank FROM sc_failed)""",
@@ -157,7 +150,7 @@ def _write_log(cur: duckdb.DuckDBPyConnection, run_id: int, at: datetime, user: 
             SELECT count(*) FILTER (WHERE alloc = need) AS lines_filled,
                    coalesce(sum(alloc), 0) AS units, coalesce(sum(backordered), 0) AS backordered,
                    coalesce(sum(shorted), 0) AS shorted
-            FROM run_result WHERE need > 0),
+            FROM run_alloc WHERE need > 0),
         outcome AS (
             SELECT count(*) FILTER (WHERE new_status = 'Processed') AS processed,
                    count(*) FILTER (WHERE new_status = 'Cancelled') AS cancelled,
