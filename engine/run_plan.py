@@ -25,15 +25,14 @@ def stage(cur: duckdb.DuckDBPyConnection) -> None:
     and joins over millions of lines are much cheaper on integers than on strings."""
     cur.execute("""
         CREATE OR REPLACE TEMP TABLE run_orders AS
-        SELECT r.order_no, r.request_pos, o.status
+        SELECT r.order_no, r.request_pos, o.status, o.rowid AS order_rowid, o.ship_complete,
+               o.ship_code, o.root_no, o.suffix, o.order_date, o.priority, o.customer
         FROM run_request r LEFT JOIN orders o USING (order_no)""")
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE run_ranked AS
-        SELECT o.order_no, o.rowid AS order_rowid, o.ship_complete, o.ship_code, o.root_no,
-               o.order_date, o.priority, o.customer,
-               row_number() OVER (ORDER BY {rank_sql("o")}) AS order_rank
-        FROM orders o SEMI JOIN run_request r ON r.order_no = o.order_no
-        WHERE o.status = 'On Order'""")
+        SELECT order_no, order_rowid, ship_complete, ship_code, root_no, order_date, priority,
+               customer, row_number() OVER (ORDER BY {rank_sql()}) AS order_rank
+        FROM run_orders WHERE status = 'On Order'""")
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE run_lines AS
         SELECT r.order_rank, l.line_no, r.order_rank * {LINE_SLOTS} + l.line_no AS pos,

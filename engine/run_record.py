@@ -62,7 +62,8 @@ def settle(cur: duckdb.DuckDBPyConnection, grouping: str) -> None:
             WHERE r.backordered > 0),
         highest AS (
             SELECT root_no, max(suffix) AS max_suffix FROM orders
-            WHERE root_no IN (SELECT root_no FROM short_lines) GROUP BY root_no)
+            WHERE suffix > 0 AND root_no IN (SELECT root_no FROM short_lines)
+            GROUP BY root_no)
         SELECT s.*, coalesce(h.max_suffix, 0) + s.seq_in_run AS suffix,
                {backorder_no_sql('s.root_no', 'coalesce(h.max_suffix, 0) + s.seq_in_run')}
                    AS new_order_no
