@@ -19,7 +19,7 @@ import pandas as pd
 
 import engine
 from bench import bare, screens, tpch
-from bench.timing import as_dict, child_reply, measure, peak_rss_mb, reset_peak_rss
+from bench.timing import as_dict, child_reply, measure, peak_rss_mb, reset_peak_rss, rss_mb
 
 EXTRA_STOCK_SHARE = 0.5  # after the run, each SKU receives half the units waiting for it
 
@@ -90,6 +90,7 @@ def case_run(cfg: dict) -> dict:
     order_nos = tpch.order_nos(Path(cfg["folder"]))
     bare_s = bare_sample(rep, bare.BARE_ALLOCATION)
     reset_peak_rss()
+    rss_before = rss_mb()  # the process, order numbers and what the bare query left
     wh = engine.open(str(rep))
     marks: list[tuple[str, float, float]] = []
 
@@ -116,7 +117,8 @@ def case_run(cfg: dict) -> dict:
         rep.rename(cfg["keep"])
     remove_db(rep)
     return {"bare": bare_s, "engine": as_dict(engine_s), "compute": compute, "phases": phases,
-            "summary": summary, "run_peak_rss_mb": run_rss, "peak_rss_mb": peak_rss_mb()}
+            "summary": summary, "run_peak_rss_mb": run_rss, "rss_before_run_mb": rss_before,
+            "peak_rss_mb": peak_rss_mb()}
 
 
 def extra_stock(wh: engine.Warehouse) -> pd.DataFrame:

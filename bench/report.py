@@ -150,7 +150,10 @@ def rss_line(r: dict) -> str:
         target = ""
         if r["scale"] == TARGET_SCALE:
             target = f" ({mark(mb < RUN_RSS_MB, f'< {RUN_RSS_MB / 1024:g} GB')})"
-        parts.append(f"of the run step alone: {mb:,.0f} MB{target}")
+        before = r["run"].get("rss_before_run_mb")
+        parts.append(f"of the run step alone: {mb:,.0f} MB{target}" + (
+            f" (the process held {before:,.0f} MB as the run began: Python, pandas, the "
+            "order numbers, what the bare query left)" if before else ""))
     cases = r.get("case_peak_rss_mb", {})
     if cases:
         parts.append("per case (child process): " + ", ".join(

@@ -110,6 +110,7 @@ class Scale:
                 "phases": median_phases([r["phases"] for r in reps]),
                 "summary": reps[-1]["summary"],
                 "run_peak_rss_mb": max(r["run_peak_rss_mb"] for r in reps),
+                "rss_before_run_mb": max(r.get("rss_before_run_mb", 0) for r in reps),
                 "peak_rss_mb": max(r["peak_rss_mb"] for r in reps)}
 
     def build_releasable(self) -> dict:

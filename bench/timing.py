@@ -62,13 +62,22 @@ def as_dict(sample: Sample) -> dict:
 
 
 # -- memory -------------------------------------------------------------------------------
-def peak_rss_mb() -> float:
-    """This process's peak resident set (VmHWM), in MB."""
+def _status_mb(field: str) -> float:
     with open("/proc/self/status") as status:
         for line in status:
-            if line.startswith("VmHWM:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set (VmHWM), in MB."""
+    return _status_mb("VmHWM")
+
+
+def rss_mb() -> float:
+    """This process's resident set now (VmRSS), in MB."""
+    return _status_mb("VmRSS")
 
 
 def reset_peak_rss() -> None:
