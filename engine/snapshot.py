@@ -1,0 +1,168 @@
+"""The whole warehouse as Parquet files plus a manifest, and back into a new database.
+
+A snapshot is read in one transaction, so it is consistent even while others write. Run
+results refer to order lines and orders by rowid; each table's rows are written with their
+rowid, and a restore maps them onto the rowids of the new file. A restored file is checked
+against every rule of `soundness` before it is handed back; one that breaks any is
+deleted, never used."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+from .db import Database
+from .errors import BackorderError
+from .schema import SCHEMA_VERSION
+from .soundness import problems
+
+FORMAT = "backorder-desk-snapshot"
+MANIFEST = "manifest.json"
+NOT_SNAPSHOTTED = {"write_token", "schema_version"}
+# Tables whose rowids other tables refer to, and who refers to them.
+ROWID_REFERENCES = {"order_lines": [("run_line_results", "line_rowid")],
+                    "orders": [("run_order_results", "order_rowid")]}
+# Sequences continue after the highest id already used.
+SEQUENCES = {
+    "run_seq": ["SELECT max(run_id) FROM runs"],
+    "receipt_seq": ["SELECT max(receipt_id) FROM inventory_ledger",
+                    "SELECT max(receipt_id) FROM audit_entries"],
+    "ledger_seq": ["SELECT max(entry_id) FROM inventory_ledger"],
+    "audit_seq": ["SELECT max(audit_id) FROM audit_entries",
+                  "SELECT max(audit_id) FROM run_log_ids"],
+}
+
+
+class SnapshotError(BackorderError):
+    """A snapshot that cannot be written or restored; nothing was changed."""
+
+
+def _tables(cur) -> list[str]:
+    return [r[0] for r in cur.execute("""
+        SELECT table_name FROM information_schema.tables
+        WHERE table_type = 'BASE TABLE' AND table_schema = 'main'
+        ORDER BY table_name""").fetchall() if r[0] not in NOT_SNAPSHOTTED]
+
+
+def _quote(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def export_snapshot(db: Database, folder: str | os.PathLike) -> dict:
+    """Writes every table to `folder` (new or empty) and returns the manifest."""
+    target = Path(folder)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise SnapshotError(f"{target} is not an empty folder: choose a new one for the "
+                            "snapshot, so that no earlier file is mixed into it.")
+    target.mkdir(parents=True, exist_ok=True)
+    manifest: dict = {"format": FORMAT, "schema_version": SCHEMA_VERSION,
+                      "created_at": datetime.now().isoformat(timespec="seconds"),
+                      "tables": {}}
+    with db.read() as cur:
+        cur.execute("BEGIN TRANSACTION")  # every table from the same moment
+        try:
+            for table in _tables(cur):
+                file = target / f"{table}.parquet"
+                cur.execute(f"""COPY (SELECT *, rowid AS _rowid FROM {table} ORDER BY rowid)
+                                TO {_quote(file)} (FORMAT parquet)""")
+                rows = cur.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+                manifest["tables"][table] = {"file": file.name, "rows": rows}
+        finally:
+            cur.execute("COMMIT")
+    (target / MANIFEST).write_text(json.dumps(manifest, indent=2))
+    return manifest
+
+
+def read_manifest(folder: str | os.PathLike) -> dict:
+    path = Path(folder) / MANIFEST
+    try:
+        manifest = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise SnapshotError(f"{folder} has no {MANIFEST}: it is not a Backorder desk "
+                            "snapshot.") from None
+    except (OSError, ValueError) as exc:
+        raise SnapshotError(f"{path} cannot be read as a snapshot manifest: {exc}") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise SnapshotError(f"{path} is not a Backorder desk snapshot manifest.")
+    version = manifest.get("schema_version")
+    if not isinstance(version, int) or version > SCHEMA_VERSION:
+        raise SnapshotError(f"The snapshot was written by a newer version of the desk "
+                            f"(schema {version}; this one has {SCHEMA_VERSION}): restore it "
+                            "with that version.")
+    return manifest
+
+
+def restore_snapshot(folder: str | os.PathLike, path: str | os.PathLike) -> None:
+    """Builds a new database at `path` from the snapshot in `folder`."""
+    source, path = Path(folder), str(path)
+    manifest = read_manifest(source)
+    if os.path.exists(path):
+        raise SnapshotError(f"{path} already exists: restore into a new file, so that no "
+                            "warehouse is overwritten by accident.")
+    entries = manifest.get("tables") or {}
+    for table, entry in entries.items():
+        if not (source / str(entry.get("file", ""))).is_file():
+            raise SnapshotError(f"The snapshot lists {table} but its file "
+                                f"{entry.get('file')!r} is missing from {source}.")
+    try:
+        db = Database(path)
+        try:
+            _load(db, source, entries)
+        finally:
+            db.close()
+    except BaseException:
+        _remove_database(path)
+        raise
+
+
+def _load(db: Database, source: Path, entries: dict) -> None:
+    with db.write() as cur:
+        known = set(_tables(cur))
+        unknown = sorted(set(entries) - known)
+        if unknown:
+            raise SnapshotError(f"The snapshot has tables this version does not know: "
+                                f"{', '.join(unknown)}.")
+        for table in sorted(entries):
+            file = _quote(source / entries[table]["file"])
+            cur.execute(f"DELETE FROM {table}")  # e.g. the schema's own starting rows
+            cur.execute(f"INSERT INTO {table} BY NAME SELECT * EXCLUDE (_rowid) "
+                        f"FROM read_parquet({file}) ORDER BY _rowid")
+            rows = cur.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+            if rows != entries[table].get("rows"):
+                raise SnapshotError(f"{table}: the manifest says {entries[table].get('rows')} "
+                                    f"rows, the file holds {rows}.")
+        for table, referrers in ROWID_REFERENCES.items():
+            if table in entries:
+                _map_rowids(cur, _quote(source / entries[table]["file"]), referrers)
+        for sequence, sources in SEQUENCES.items():
+            highest = max((cur.execute(sql).fetchall()[0][0] or 0) for sql in sources)
+            cur.execute(f"DROP SEQUENCE {sequence}")
+            cur.execute(f"CREATE SEQUENCE {sequence} START {int(highest) + 1}")
+        found = problems(cur)
+        if found:
+            raise SnapshotError("The snapshot is not a sound warehouse, so it was not "
+                                "restored: " + "; ".join(found))
+
+
+def _map_rowids(cur, file: str, referrers: list[tuple[str, str]]) -> None:
+    """Rows were inserted in their old rowid order, so the n-th old rowid is new rowid n."""
+    cur.execute(f"""
+        CREATE OR REPLACE TEMP TABLE rowid_map AS
+        SELECT _rowid AS old, row_number() OVER (ORDER BY _rowid) - 1 AS new
+        FROM read_parquet({file})""")
+    if not cur.execute("SELECT count(*) FROM rowid_map WHERE old <> new").fetchall()[0][0]:
+        return
+    for table, column in referrers:
+        cur.execute(f"""
+            UPDATE {table} AS t SET {column} = m.new FROM rowid_map m
+            WHERE t.{column} = m.old""")
+
+
+def _remove_database(path: str) -> None:
+    for leftover in (path, path + ".wal"):
+        if os.path.exists(leftover):
+            os.remove(leftover)
+    shutil.rmtree(path + ".spill", ignore_errors=True)

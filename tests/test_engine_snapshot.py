@@ -1,0 +1,123 @@
+"""A snapshot carries the whole warehouse, history included, into a new file that behaves
+like the old one; a broken or foreign snapshot is refused and leaves no file behind."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import duckdb
+import pytest
+from invariants import all_broken
+
+import engine
+from engine.snapshot import SnapshotError, export_snapshot, restore_snapshot
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo")
+    wh = engine.open(str(folder / "demo.duckdb"))
+    wh.load_demo(seed=0)
+    export_snapshot(wh.db, folder / "snapshot")
+    yield wh, folder / "snapshot"
+    wh.close()
+
+
+def reads(wh) -> dict:
+    run_id = int(wh.runs()["run_id"].max())
+    return {"orders": wh.orders(), "lines": wh.order_lines("140"), "items": wh.items(),
+            "inventory": wh.inventory(), "ledger": wh.ledger(limit=10_000),
+            "audit": wh.audit_log(), "runs": wh.runs(), "alerts": wh.alerts(run_id),
+            "releasable": wh.releasable_now()}
+
+
+def test_a_restored_snapshot_reads_exactly_like_the_original(demo, tmp_path):
+    wh, snapshot = demo
+    restore_snapshot(snapshot, tmp_path / "restored.duckdb")
+    restored = engine.open(str(tmp_path / "restored.duckdb"))
+    before, after = reads(wh), reads(restored)
+    for name in before:
+        assert after[name].equals(before[name]), name
+    assert all_broken(restored) == {}
+
+
+def test_a_restored_warehouse_keeps_counting_where_the_original_stopped(demo, tmp_path):
+    wh, snapshot = demo
+    restore_snapshot(snapshot, tmp_path / "restored.duckdb")
+    restored = engine.open(str(tmp_path / "restored.duckdb"))
+    receipt = restored.receive("TR-GR", 3, user="ana")
+    assert receipt.receipt_id > int(wh.ledger(limit=10_000)["receipt_id"].max())
+    on_order = restored.orders(engine.OrderFilter(statuses=["On Order"]))["order_no"]
+    run = restored.run_fulfillment(on_order.tolist()[:5], user="ana")
+    assert run.run_id == int(wh.runs()["run_id"].max()) + 1
+    newest = restored.audit_log(limit=1).iloc[0]
+    assert newest["run_id"] == run.run_id  # the new run's rows sort after the history
+    assert all_broken(restored) == {}
+
+
+def test_rowids_that_moved_still_point_at_the_same_lines(demo, tmp_path):
+    """Run results refer to lines by rowid; a file whose rowids had gaps restores onto
+    dense ones without pointing a result at another line."""
+    wh, snapshot = demo
+    shifted = tmp_path / "shifted"
+    shifted.mkdir()
+    for file in snapshot.iterdir():
+        target = shifted / file.name
+        if file.name in ("order_lines.parquet", "run_line_results.parquet"):
+            column = "_rowid" if file.name == "order_lines.parquet" else "line_rowid"
+            duckdb.execute(f"""COPY (SELECT * REPLACE ({column} * 3 + 7 AS {column})
+                               FROM read_parquet('{file}')) TO '{target}' (FORMAT parquet)""")
+        else:
+            target.write_bytes(file.read_bytes())
+    restore_snapshot(shifted, tmp_path / "restored.duckdb")
+    restored = engine.open(str(tmp_path / "restored.duckdb"))
+    run_id = int(wh.runs()["run_id"].max())
+    assert restored.alerts(run_id).equals(wh.alerts(run_id))
+    assert restored.fill_rates().equals(wh.fill_rates())
+
+
+def test_a_snapshot_that_breaks_a_rule_is_refused_and_leaves_no_file(demo, tmp_path):
+    _, snapshot = demo
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for file in snapshot.iterdir():
+        target = broken / file.name
+        if file.name == "order_lines.parquet":  # one line allocated beyond what was ordered
+            duckdb.execute(f"""COPY (SELECT * REPLACE (CASE WHEN order_no = '140' AND
+                                   line_no = 1 THEN ordered_qty + 5 ELSE allocated_qty END
+                                   AS allocated_qty) FROM read_parquet('{file}'))
+                               TO '{target}' (FORMAT parquet)""")
+        else:
+            target.write_bytes(file.read_bytes())
+    with pytest.raises(SnapshotError, match="140 line 1"):
+        restore_snapshot(broken, tmp_path / "restored.duckdb")
+    assert not os.path.exists(tmp_path / "restored.duckdb")
+
+
+def test_foreign_or_incomplete_snapshots_are_refused_with_the_reason(demo, tmp_path):
+    _, snapshot = demo
+    with pytest.raises(SnapshotError, match="no manifest.json"):
+        restore_snapshot(tmp_path, tmp_path / "a.duckdb")
+    newer = tmp_path / "newer"
+    newer.mkdir()
+    manifest = json.loads((snapshot / "manifest.json").read_text())
+    (newer / "manifest.json").write_text(json.dumps({**manifest, "schema_version": 999}))
+    with pytest.raises(SnapshotError, match="newer version"):
+        restore_snapshot(newer, tmp_path / "b.duckdb")
+    (newer / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(SnapshotError, match="missing"):
+        restore_snapshot(newer, tmp_path / "c.duckdb")
+    for leftover in ("a.duckdb", "b.duckdb", "c.duckdb"):
+        assert not os.path.exists(tmp_path / leftover)
+
+
+def test_nothing_is_overwritten(demo, tmp_path):
+    wh, snapshot = demo
+    existing = tmp_path / "existing.duckdb"
+    existing.write_bytes(b"precious")
+    with pytest.raises(SnapshotError, match="already exists"):
+        restore_snapshot(snapshot, existing)
+    assert existing.read_bytes() == b"precious"
+    with pytest.raises(SnapshotError, match="not an empty folder"):
+        export_snapshot(wh.db, snapshot)
