@@ -228,8 +228,40 @@ def case_receipt(cfg: dict) -> dict:
     return out
 
 
+def case_profile(cfg: dict) -> dict:
+    """One more run, releasable_now and the largest review + release, each on a fresh copy
+    with every SQL statement timed: where the time goes (not part of the timings)."""
+    from bench.profile import profile
+
+    work = Path(cfg["work"])
+    out: dict = {}
+    rep = copy_db(Path(cfg["imported"]), work / "profile-rep.duckdb")
+    order_nos = tpch.order_nos(Path(cfg["folder"]))
+    wh = engine.open(str(rep))
+    try:
+        out["run_fulfillment"] = profile(lambda: wh.run_fulfillment(order_nos, user="bench"))
+    finally:
+        wh.close()
+    rep = copy_db(Path(cfg["releasable"]), rep)
+    ranked = backorders(work)["order_no"].tolist()[:max(cfg["sizes"])]
+    wh = engine.open(str(rep))
+    try:
+        out["releasable_now"] = profile(wh.releasable_now)
+        out["releasable_now(include_blocked=True)"] = profile(
+            lambda: wh.releasable_now(include_blocked=True))
+        out["Home (attention)"] = profile(wh.attention)
+        out[f"review_release of {len(ranked):,}"] = profile(lambda: wh.review_release(ranked))
+        out[f"release_backorders of {len(ranked):,}"] = profile(
+            lambda: wh.release_backorders(ranked, user="bench"))
+    finally:
+        wh.close()
+    remove_db(rep)
+    return out
+
+
 CASES = {"import": case_import, "run": case_run, "releasable": case_releasable,
-         "screens": case_screens, "release": case_release, "receipt": case_receipt}
+         "screens": case_screens, "release": case_release, "receipt": case_receipt,
+         "profile": case_profile}
 
 
 def main() -> None:

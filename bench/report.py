@@ -140,6 +140,23 @@ def scale_table(r: dict) -> str:
                    + ", ".join(f"{p['phase']} {p['wall']:.2f} / {p['cpu']:.2f}"
                                for p in r["run"]["phases"]) + ".")
         out.append("")
+    if r.get("profile"):
+        out.append(profile_text(r["profile"]))
+    return "\n".join(out)
+
+
+def profile_text(profiles: dict) -> str:
+    """The statements that took longest, per profiled call (an extra, untimed repetition)."""
+    out = ["<details><summary>Profile: the longest SQL statements of each call (one extra "
+           "repetition, every statement timed)</summary>", ""]
+    for call, p in profiles.items():
+        out.append(f"**{call}**: {p['wall']:.2f} s, of which {p['in_sql']:.2f} s in "
+                   f"{p['statements']:,} SQL statements and {p['wall'] - p['in_sql']:.2f} s "
+                   "outside them (Python, fetching results).")
+        out.append("")
+        out += [f"- {t['seconds']:.2f} s ({t['times']}×) `{t['sql']}`" for t in p["top"]]
+        out.append("")
+    out += ["</details>", ""]
     return "\n".join(out)
 
 

@@ -32,7 +32,7 @@ from bench.timing import median, run_child, summary  # noqa: E402
 from bench.tpch import tpch_frames  # noqa: E402, F401 - other scripts import it from here
 
 RESULTS = ROOT / "bench" / "results"
-CASES = ("import", "run", "screens", "release", "receipt")
+CASES = ("import", "run", "screens", "release", "receipt", "profile")
 RELEASE_SIZES = (10, 10_000, 100_000, 1_000_000)
 
 
@@ -169,7 +169,7 @@ def one_scale(scale: float, reps: int, only: list[str], imported: Path | None) -
         out["import"] = s.import_()
     if "run" in only:
         out["run"] = s.run()
-    if {"screens", "release", "receipt"} & set(only):
+    if {"screens", "release", "receipt", "profile"} & set(only):
         out["releasable"] = s.build_releasable()
     if "screens" in only:
         out["screens"] = s.screens()
@@ -177,6 +177,10 @@ def one_scale(scale: float, reps: int, only: list[str], imported: Path | None) -
         out["release"] = s.release(out["releasable"]["open_backorders"])
     if "receipt" in only:
         out["receipt"] = s.receipt()
+    if "profile" in only:
+        sizes = [min(max(RELEASE_SIZES), out["releasable"]["open_backorders"])]
+        out["profile"] = s.child("profile", sizes=sizes)
+        log("  profiled run, releasable_now, Home, review and release")
     out["case_peak_rss_mb"] = s.rss
     out["load_after"] = os.getloadavg()
     out["seconds"] = time.perf_counter() - started
