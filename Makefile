@@ -43,5 +43,4 @@ bench: $(VENV)/.installed
 
 # Every screen in Chromium on an SF 1 database (made by `make bench` first); not in CI.
 bench-browser: $(VENV)/.installed-dev browser
-	$(PY) -m pip install --quiet -r bench/requirements.txt
 	$(PY) bench/browser_check.py
