@@ -335,14 +335,22 @@ def distinct_ship_codes(cur: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def open_backorder_totals(cur: duckdb.DuckDBPyConnection, now) -> dict[str, float]:
+    """Open backorders with lines: their count, units and value (kept on each order, so no
+    scan of the lines), and how many are older than a day."""
     row = cur.execute("""
-        SELECT count(DISTINCT o.order_no), coalesce(sum(l.ordered_qty), 0),
-               coalesce(sum(l.ordered_qty * coalesce(i.unit_price, 0)), 0),
-               count(DISTINCT o.order_no) FILTER (WHERE o.created_at < ? - INTERVAL 1 DAY)
-        FROM orders o JOIN order_lines l USING (order_no) LEFT JOIN items i USING (sku)
-        WHERE o.status = 'Back Order'""", [now]).fetchall()[0]
+        SELECT count(*), coalesce(sum(units), 0), coalesce(sum(value), 0),
+               count(*) FILTER (WHERE created_at < ? - INTERVAL 1 DAY)
+        FROM orders WHERE status = 'Back Order' AND lines > 0""", [now]).fetchall()[0]
     return {"orders": int(row[0]), "units": int(row[1]), "value": float(row[2]),
             "older_than_a_day": int(row[3])}
+
+
+def skus_shorted_not_allowed(cur: duckdb.DuckDBPyConnection) -> int:
+    """Items whose backorder flag is off and that lost demand to shorting."""
+    return cur.execute("""
+        SELECT count(*) FROM items
+        WHERE NOT backorder AND sku IN (SELECT sku FROM order_lines WHERE shorted_qty > 0)
+        """).fetchall()[0][0]
 
 
 def run_alerts(cur: duckdb.DuckDBPyConnection, run_id: int,

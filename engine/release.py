@@ -30,6 +30,7 @@ from .schema import SHIP_CODE_READY, STOCK_STATUSES
 
 PLAN_COLUMNS = ["order_no", "outcome", "reason"]
 RANK = "o.priority, o.order_date, o.root_no, o.suffix"
+FEW = 50_000  # up to this many orders are looked up by root first and their SKUs' stock alone
 
 
 @dataclass
@@ -41,17 +42,24 @@ class ReleaseResult:
 
 # -- the chosen orders and their rows ------------------------------------------------------
 
-def _requested_orders(cur: duckdb.DuckDBPyConnection) -> None:
-    """`rel_orders` from `release_request(order_no, request_pos)`: each order's rowid, rank
-    and, when it cannot be released at all, the error. The join on the root as well lets
-    DuckDB skip the row groups of orders that cannot match."""
-    cur.execute(f"""
-        CREATE OR REPLACE TEMP TABLE rel_found AS
-        SELECT r.order_no, r.request_pos, o.rowid AS order_rowid, o.lines, o.status,
-               o.priority, o.order_date, o.root_no, o.suffix
-        FROM release_request r LEFT JOIN orders o
-          ON o.root_no = {ROOT_SQL.replace("order_no", "r.order_no")}
-         AND o.order_no = r.order_no""")
+def _requested_orders(cur: duckdb.DuckDBPyConnection, count: int) -> None:
+    """`rel_orders` from `release_request(order_no, request_pos)` of `count` orders: each
+    order's rowid, rank and, when it cannot be released at all, the error. A few orders are
+    found by their roots first (integers, so only those orders' numbers are read)."""
+    if count <= FEW:
+        found = f"""
+            WITH same_root AS (
+                SELECT rowid AS order_rowid, order_no, lines, status, priority, order_date,
+                       root_no, suffix
+                FROM orders WHERE root_no IN (SELECT {ROOT_SQL} FROM release_request))
+            SELECT r.order_no, r.request_pos, o.* EXCLUDE (order_no)
+            FROM release_request r LEFT JOIN same_root o USING (order_no)"""
+    else:
+        found = """
+            SELECT r.order_no, r.request_pos, o.rowid AS order_rowid, o.lines, o.status,
+                   o.priority, o.order_date, o.root_no, o.suffix
+            FROM release_request r LEFT JOIN orders o USING (order_no)"""
+    cur.execute(f"CREATE OR REPLACE TEMP TABLE rel_found AS {found}")
     cur.execute("""
         CREATE OR REPLACE TEMP TABLE rel_orders AS
         WITH last_release AS (  -- who got there first, in words, for the one who did not
@@ -135,69 +143,93 @@ def _stage(cur: duckdb.DuckDBPyConnection, reasons: bool, every_sku: bool = Fals
 
 # -- the sequential rule, over the contended rows only --------------------------------------
 
-def _pass(needs: dict[str, np.ndarray], stock: dict[str, np.ndarray], reasons: bool
-          ) -> pd.DataFrame:
-    """`order_rowid`, `ok`, `reason` of each order with a contended row, in one pass over
-    its rows in rank order. SKUs are coded as integers so the loop touches only ints and
-    lists; a reason is written only for an order that does not fit, and only if asked."""
+def _pass(needs: dict[str, np.ndarray], free: np.ndarray, reasons: bool
+          ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One pass over the contended rows in rank order: (`order_rowid`, `ok`) of each
+    order, and, if `reasons`, the rows it fell short on (`order_rowid`, `code`, `need`,
+    `free` then). SKUs come coded as integers (`code`, their position in `free`), so the
+    loop touches only ints and lists; an order of one row, the usual case, is quick."""
     rowids = np.asarray(needs["order_rowid"], dtype=np.int64)
-    if len(rowids) == 0:
-        return pd.DataFrame({"order_rowid": pd.Series(dtype="int64"),
-                             "ok": pd.Series(dtype=bool), "reason": pd.Series(dtype=object)})
-    codes, sku_names = pd.factorize(pd.Series(needs["sku"], dtype=object))
-    by_sku = pd.DataFrame({"free": stock["free"], "held": stock["held"]},
-                          index=pd.Index(stock["sku"], dtype=object)).reindex(sku_names)
-    remaining = by_sku["free"].fillna(0).astype("int64").tolist()
-    held = by_sku["held"].fillna("").tolist()
-    names = list(sku_names)
-    codes = codes.tolist()
-    qtys = np.asarray(needs["need"], dtype=np.int64).tolist()
-    starts = np.flatnonzero(np.r_[True, rowids[1:] != rowids[:-1]])
+    code_array = np.asarray(needs["code"], dtype=np.int64)
+    need_array = np.asarray(needs["need"], dtype=np.int64)
+    remaining = np.asarray(free, dtype=np.int64).tolist()
+    codes, qtys = code_array.tolist(), need_array.tolist()
+    starts = np.flatnonzero(np.diff(rowids, prepend=-1) != 0)  # each order's first row
     bounds = np.r_[starts, len(rowids)].tolist()
-    fits = np.zeros(len(starts), dtype=bool)
-    why: list[str | None] = [None] * len(starts)
+    fits = [False] * len(starts)
+    short_rows: list[int] = []  # row positions
+    short_free: list[int] = []  # the free stock each of them met
     for k in range(len(starts)):
-        rows = range(bounds[k], bounds[k + 1])
+        first, end = bounds[k], bounds[k + 1]
+        if end - first == 1:
+            code, qty = codes[first], qtys[first]
+            if qty <= remaining[code]:
+                remaining[code] -= qty
+                fits[k] = True
+            elif reasons:
+                short_rows.append(first)
+                short_free.append(remaining[code])
+            continue
+        rows = range(first, end)
         if all(qtys[i] <= remaining[codes[i]] for i in rows):
             for i in rows:
                 remaining[codes[i]] -= qtys[i]
             fits[k] = True
         elif reasons:
-            why[k] = "; ".join(
-                f"SKU {names[codes[i]]} needs {qtys[i]}: {remaining[codes[i]]} free"
-                + (f", {held[codes[i]]}" if held[codes[i]] else "")
-                for i in rows if qtys[i] > remaining[codes[i]])
-    return pd.DataFrame({"order_rowid": rowids[starts], "ok": fits,
-                         "reason": pd.Series(why, dtype=object)})
+            for i in rows:
+                if qtys[i] > remaining[codes[i]]:
+                    short_rows.append(i)
+                    short_free.append(remaining[codes[i]])
+    at = np.asarray(short_rows, dtype=np.int64)
+    decided = pd.DataFrame({"order_rowid": rowids[starts], "ok": np.asarray(fits, dtype=bool)})
+    short = pd.DataFrame({"order_rowid": rowids[at], "code": code_array[at],
+                          "need": need_array[at], "free": np.asarray(short_free, dtype=np.int64)})
+    return decided, short
 
 
 def _decide(cur: duckdb.DuckDBPyConnection, reasons: bool) -> None:
     """`rel_decided`: `ok` or `warning` for every candidate with lines (one without has
     nothing to release), with the reason of the pass when it failed there; an order of one
     line carries its row, so what is said of it needs no grouping."""
+    cur.execute("""
+        CREATE OR REPLACE TEMP TABLE rel_contended_stock AS
+        SELECT (row_number() OVER () - 1)::BIGINT AS code, s.sku, s.free, s.held
+        FROM rel_stock s SEMI JOIN rel_contended c USING (sku)""")
     needs = cur.execute(f"""
-        SELECT f.order_rowid, f.sku, f.need FROM rel_fit f JOIN rel_orders o USING (order_rowid)
-        WHERE f.alone AND f.sku IN (SELECT sku FROM rel_contended)
+        SELECT f.order_rowid, c.code, f.need
+        FROM rel_fit f JOIN rel_contended_stock c USING (sku)
+        JOIN rel_orders o USING (order_rowid)
+        WHERE f.alone
         ORDER BY {RANK}, o.order_no, f.sku""").fetchnumpy()
-    stock = cur.execute("SELECT sku, free, held FROM rel_stock "
-                        "WHERE sku IN (SELECT sku FROM rel_contended)").fetchnumpy()
-    cur.register("_rel_pass", _pass(needs, stock, reasons))
+    free = cur.execute("SELECT free FROM rel_contended_stock ORDER BY code"
+                       ).fetchnumpy()["free"]
+    decided, short = _pass(needs, free, reasons)
+    cur.register("_rel_pass", decided)
+    cur.register("_rel_short", short)
     try:
-        cur.execute("""
+        cur.execute(f"""
             CREATE OR REPLACE TEMP TABLE rel_decided AS
             WITH per_order AS (
                 SELECT order_rowid, multi, alone, sku, need, free, held FROM rel_fit
                 WHERE NOT multi
                 UNION ALL
                 SELECT DISTINCT order_rowid, multi, alone, NULL, NULL, NULL, NULL FROM rel_fit
-                WHERE multi)
+                WHERE multi),
+            passed_over AS (
+                SELECT x.order_rowid,
+                       string_agg({_shortfall("x")}, '; ' ORDER BY x.sku) AS reason
+                FROM (SELECT p.order_rowid, c.sku, p.need, p.free, c.held
+                      FROM _rel_short p JOIN rel_contended_stock c USING (code)) x
+                GROUP BY x.order_rowid)
             SELECT f.*,
                    CASE WHEN f.alone AND coalesce(p.ok, true) THEN 'ok' ELSE 'warning' END
                        AS outcome,
-                   CAST(p.reason AS VARCHAR) AS pass_reason
-            FROM per_order f LEFT JOIN _rel_pass p USING (order_rowid)""")
+                   s.reason AS pass_reason
+            FROM per_order f LEFT JOIN _rel_pass p USING (order_rowid)
+            LEFT JOIN passed_over s USING (order_rowid)""")
     finally:
         cur.unregister("_rel_pass")
+        cur.unregister("_rel_short")
 
 
 def _shortfall(alias: str) -> str:
@@ -226,9 +258,9 @@ REASONS = f"""
     WHERE d.multi GROUP BY d.order_rowid"""
 
 
-def _planned(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def _planned(cur: duckdb.DuckDBPyConnection, every_sku: bool) -> pd.DataFrame:
     """Outcome and reason per requested order, in the order they were asked for."""
-    _stage(cur, reasons=True)
+    _stage(cur, reasons=True, every_sku=every_sku)
     _decide(cur, reasons=True)
     return fetch_frame(cur, f"""
         SELECT o.order_no, coalesce(d.outcome, 'error') AS outcome,
@@ -239,9 +271,9 @@ def _planned(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def plan(cur: duckdb.DuckDBPyConnection, order_nos: Iterable[str] | str) -> pd.DataFrame:
     """Outcome per requested order, in the order they were asked for."""
-    load_order_nos(cur, "release_request", order_nos)
-    _requested_orders(cur)
-    return _planned(cur)
+    count = load_order_nos(cur, "release_request", order_nos)
+    _requested_orders(cur, count)
+    return _planned(cur, every_sku=count > FEW)
 
 
 def review_release(db: Database, order_nos: Iterable[str] | str) -> pd.DataFrame:
@@ -293,8 +325,9 @@ def release_waiting_for(cur: duckdb.DuckDBPyConnection, sku: str, at: datetime,
         FROM orders o
         WHERE o.status = 'Back Order'
           AND o.order_no IN (SELECT order_no FROM order_lines WHERE sku = ?)""", [sku])
-    _requested_orders(cur)
-    decided = _planned(cur)
+    count = cur.execute("SELECT count(*) FROM release_request").fetchall()[0][0]
+    _requested_orders(cur, count)
+    decided = _planned(cur, every_sku=count > FEW)
     return _apply(cur, decided, at, user, receipt_id=receipt_id)
 
 

@@ -262,9 +262,7 @@ class Warehouse:
         runs = self.runs()
         with self.db.read() as cur:
             totals = reads.open_backorder_totals(cur, self.now())
-            short_not_allowed = cur.execute("""
-                SELECT count(DISTINCT l.sku) FROM order_lines l JOIN items i USING (sku)
-                WHERE l.shorted_qty > 0 AND NOT i.backorder""").fetchall()[0][0]
+            short_not_allowed = reads.skus_shorted_not_allowed(cur)
         last_run = None
         if not runs.empty:
             row = runs.iloc[0]

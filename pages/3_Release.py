@@ -100,7 +100,9 @@ if step == "select":
                        on_click=clear_chosen)
     else:
         summary.markdown(orders.summary([], None, word="chosen"))
-    open_backorders = data.releasable_now(path, include_blocked=True)["order_no"].tolist()
+    # The first open backorders in rank order, enough to offer 2,000 not yet chosen.
+    open_backorders = data.order_nos(path, OrderFilter(statuses=["Back Order"]),
+                                     len(chosen) + 2000, sort="rank")
     taken = set(chosen)
     st.multiselect(
         "Add backorders", [n for n in open_backorders if n not in taken][:2000],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from conftest import build, free, lines_of, order
 
@@ -250,3 +251,55 @@ def test_a_write_that_fails_midway_leaves_nothing_behind(seed, monkeypatch):
     assert lines_of(wh, "140.001").loc[1, "allocated_qty"] == 0
     assert len(wh.audit_log()) == before_audit
     assert wh.release_backorders(["140.001"]).released == ["140.001"]
+
+
+@pytest.fixture
+def mixed(wh):
+    """Backorders of several lines (two of one SKU), one contended SKU, one blocked order:
+    1.001 wants A 3 + A 2 + B 1, 2.001 (more urgent) wants A 4, 3.001 wants C 5."""
+    build(wh, {"A": True, "B": True, "C": True}, [("C", "Frozen", 2)], [
+        {"order_no": "1", "priority": 3}, {"order_no": "2", "priority": 1},
+        {"order_no": "3", "priority": 2},
+    ], [("1", 1, "A", 3), ("1", 2, "A", 2), ("1", 3, "B", 1), ("2", 1, "A", 4),
+        ("3", 1, "C", 5)])
+    wh.run_fulfillment(["1", "2", "3"], backorder_grouping="per_order")
+    wh.adjust("A", 6)
+    wh.adjust("B", 1)
+    return wh
+
+
+def test_reasons_of_orders_of_many_lines_passed_over_and_blocked(mixed):
+    wh = mixed
+    review = wh.review_release(["1.001", "2.001", "3.001"]).set_index("order_no")
+    assert tuple(review.loc["2.001"]) == ("ok", "Stock is free: A 4")
+    assert tuple(review.loc["1.001"]) == ("warning", "SKU A needs 5: 2 free")
+    assert tuple(review.loc["3.001"]) == ("warning", "SKU C needs 5: 0 free, 2 Frozen")
+    assert wh.releasable_now()["order_no"].tolist() == ["2.001"]
+    every = wh.releasable_now(include_blocked=True).set_index("order_no")
+    assert every.index.tolist() == ["2.001", "3.001", "1.001"]  # rank order
+    assert every.loc["1.001", "skus"] == "A, B"
+    assert every.loc["1.001", "units"] == 6
+    assert every.loc["1.001", "reason"] == "SKU A needs 5: 2 free"
+    assert not every.loc["1.001", "releasable"]
+    wh.adjust("A", 3)
+    review = wh.review_release(["1.001"]).iloc[0]
+    assert tuple(review) == ("1.001", "ok", "Stock is free: A 5, B 1")  # per SKU
+    shown = wh.releasable_now().set_index("order_no").loc["1.001", "reason"]
+    assert sorted(shown.removeprefix("Stock is free: ").split(", ")) == ["A 2", "A 3", "B 1"]
+
+
+def test_a_large_request_is_decided_as_a_few_are(mixed, monkeypatch):
+    """Many orders are looked up without the root shortcut and with every SKU's stock
+    summed: the outcomes and reasons are the same."""
+    import engine.release
+
+    wh = mixed
+    asked = ["3.001", "1.001", "2.001", "1", "99", "2.001"]
+    few = wh.review_release(asked)
+    monkeypatch.setattr(engine.release, "FEW", 0)
+    pd.testing.assert_frame_equal(wh.review_release(asked), few)
+    result = wh.release_backorders(asked)
+    assert result.released == ["2.001"]
+    assert result.not_released["order_no"].tolist() == ["3.001", "1.001", "1", "99"]
+    assert lines_of(wh, "2.001").loc[1, "allocated_qty"] == 4
+    assert free(wh, "A") == 2
