@@ -16,6 +16,7 @@ from .errors import ValidationError
 from .frames import load_order_nos
 from .inputs import order_no_list
 from .orderno import ROOT_SQL, SUFFIX_SQL
+from .schema import ALERT_MESSAGE_SQL
 
 BACKORDER_GROUPINGS = ("per_line", "per_order")
 Progress = Callable[[float, str], None]
@@ -100,17 +101,23 @@ def run_fulfillment(db: Database, order_nos: Iterable[str] | str, user: str | No
 
 ALERT_COLUMNS = "run_id, order_no, sku, severity, kind, qty, new_order_no, message"
 SEVERITY_ORDER = "CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END"
+ALERT_ORDER = f"{SEVERITY_ORDER}, {ROOT_SQL}, {SUFFIX_SQL}, new_order_no, sku"
+
+
+def paged_alerts_sql(where_sql: str, limit: int | None = None, offset: int = 0) -> str:
+    """Errors first, then warnings, then the rest; by order number as numbers. The page is
+    cut before messages are made: a large run has millions of derived alerts."""
+    page = f"LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+    return f"""
+        SELECT run_id, order_no, sku, severity, kind, qty, new_order_no,
+               {ALERT_MESSAGE_SQL} AS message
+        FROM (SELECT * FROM alert_facts WHERE {where_sql} ORDER BY {ALERT_ORDER} {page})
+        ORDER BY {ALERT_ORDER}"""
 
 
 def read_alerts(cur: duckdb.DuckDBPyConnection, run_id: int, limit: int | None = None,
                 offset: int = 0) -> pd.DataFrame:
-    """Errors first, then warnings, then the rest; by order number as numbers."""
-    page = f"LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
-    return cur.execute(f"""
-        SELECT {ALERT_COLUMNS} FROM alerts WHERE run_id = ?
-        ORDER BY {SEVERITY_ORDER},
-                 {ROOT_SQL}, {SUFFIX_SQL},
-                 new_order_no, sku {page}""", [run_id]).df()
+    return cur.execute(paged_alerts_sql("run_id = ?", limit, offset), [run_id]).df()
 
 
 def run_summary(cur: duckdb.DuckDBPyConnection, run_id: int) -> dict[str, int]:

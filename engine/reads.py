@@ -274,14 +274,14 @@ def alerts(cur: duckdb.DuckDBPyConnection, run_id: int, limit: int | None = None
 def alert_counts(cur: duckdb.DuckDBPyConnection, run_id: int) -> pd.DataFrame:
     """Alerts of a run counted by severity and kind, without fetching them all."""
     return cur.execute("""
-        SELECT severity, kind, count(*) AS alerts FROM alerts WHERE run_id = ?
+        SELECT severity, kind, count(*) AS alerts FROM alert_facts WHERE run_id = ?
         GROUP BY severity, kind""", [int(run_id)]).df()
 
 
 def runs(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return cur.execute("""
         SELECT r.*,
-               (SELECT count(*) FROM alerts a WHERE a.run_id = r.run_id) AS alerts
+               (SELECT count(*) FROM alert_facts a WHERE a.run_id = r.run_id) AS alerts
         FROM runs r ORDER BY run_id DESC""").df()
 
 
@@ -358,22 +358,17 @@ def run_alerts(cur: duckdb.DuckDBPyConnection, run_id: int,
                limit: int | None = None, offset: int = 0) -> pd.DataFrame:
     """A run's alerts of the given severities and kinds (empty means any), in the order
     `alerts` gives them, paged in DuckDB."""
-    from .allocation import ALERT_COLUMNS, SEVERITY_ORDER
-    from .orderno import ROOT_SQL, SUFFIX_SQL
+    from .allocation import paged_alerts_sql
 
     where = _alerts_where(run_id, severities, kinds)
-    page = f"LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
-    return cur.execute(f"""
-        SELECT {ALERT_COLUMNS} FROM alerts WHERE {where.sql}
-        ORDER BY {SEVERITY_ORDER}, {ROOT_SQL}, {SUFFIX_SQL}, new_order_no, sku {page}""",
-                       where.params).df()
+    return cur.execute(paged_alerts_sql(where.sql, limit, offset), where.params).df()
 
 
 def count_run_alerts(cur: duckdb.DuckDBPyConnection, run_id: int,
                      severities: list[str] | None = None,
                      kinds: list[str] | None = None) -> int:
     where = _alerts_where(run_id, severities, kinds)
-    return cur.execute(f"SELECT count(*) FROM alerts WHERE {where.sql}",
+    return cur.execute(f"SELECT count(*) FROM alert_facts WHERE {where.sql}",
                        where.params).fetchall()[0][0]
 
 

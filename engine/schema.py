@@ -165,21 +165,26 @@ SCHEMA_VERSION = 4  # 2: reserved units kept in sku_reserved; 3: order totals ke
 
 # Audit ids of stored rows are spaced out so the rows a run derives sort between them.
 AUDIT_ID_SPACING = 4_294_967_296
+# The message of an alert row of `alert_facts`: stored, or made from the derived row.
+ALERT_MESSAGE_SQL = """coalesce(message, CASE kind
+    WHEN 'backordered' THEN 'SKU ' || sku || ': ' || qty || ' back-ordered on ' || new_order_no
+    ELSE 'SKU ' || sku || ': ' || qty || ' shorted (item does not allow backorder)' END)"""
 LOG_VIEWS = f"""
-CREATE OR REPLACE VIEW alerts AS
+CREATE OR REPLACE VIEW alert_facts AS  -- a derived alert's message is made when read
     SELECT run_id, order_no, sku, severity, kind, qty, new_order_no, message
     FROM alert_entries
     UNION ALL
     SELECT o.created_by_run, o.parent_order_no, l.sku, 'info', 'backordered', l.ordered_qty,
-           o.order_no,
-           'SKU ' || l.sku || ': ' || l.ordered_qty || ' back-ordered on ' || o.order_no
+           o.order_no, NULL
     FROM orders o JOIN order_lines l USING (order_no)
     WHERE o.created_by_run IN (SELECT run_id FROM run_log_ids)
     UNION ALL
-    SELECT x.run_id, l.order_no, l.sku, 'warning', 'shorted', x.shorted, NULL,
-           'SKU ' || l.sku || ': ' || x.shorted || ' shorted (item does not allow backorder)'
+    SELECT x.run_id, l.order_no, l.sku, 'warning', 'shorted', x.shorted, NULL, NULL
     FROM run_line_results x JOIN order_lines l ON l.rowid = x.line_rowid
     WHERE x.shorted > 0 AND x.run_id IN (SELECT run_id FROM run_log_ids);
+
+CREATE OR REPLACE VIEW alerts AS
+    SELECT * REPLACE ({ALERT_MESSAGE_SQL} AS message) FROM alert_facts;
 
 CREATE OR REPLACE VIEW audit AS
     SELECT audit_id * {AUDIT_ID_SPACING} AS audit_id, "at", "user", action, order_no, sku,
