@@ -155,9 +155,16 @@ def list_orders(cur: duckdb.DuckDBPyConnection, f: OrderFilter, limit: int | Non
                 offset: int, sort: str, releasable: pd.DataFrame | None = None,
                 now=None) -> pd.DataFrame:
     """One page of orders with their line totals, sorted over the whole filtered set."""
+    return cur.execute(*orders_query(cur, f, limit, offset, sort, releasable, now)).df()
+
+
+def orders_query(cur: duckdb.DuckDBPyConnection, f: OrderFilter, limit: int | None,
+                 offset: int, sort: str, releasable: pd.DataFrame | None = None,
+                 now=None) -> tuple[str, list]:
+    """The query behind `list_orders`: a page on screen, or every row for an export."""
     where, params = _order_where(cur, f, releasable)
     ctes, order_by = _paged(where, sort, limit, offset)
-    return cur.execute(f"""
+    return f"""
         WITH {ctes}
         SELECT order_no, parent_order_no, order_date, priority, status, ship_code,
                ship_complete, customer, coalesce(lines, 0) AS lines,
@@ -165,7 +172,7 @@ def list_orders(cur: duckdb.DuckDBPyConnection, f: OrderFilter, limit: int | Non
                coalesce(units_backordered, 0) AS units_backordered,
                coalesce(units_shorted, 0) AS units_shorted, round(value, 2) AS value,
                skus, age_days, created_at, released_at
-        FROM shown ORDER BY {order_by}""", [now, *params]).df()
+        FROM shown ORDER BY {order_by}""", [now, *params]
 
 
 def order_lines(cur: duckdb.DuckDBPyConnection, order_no: str) -> pd.DataFrame:
@@ -175,6 +182,20 @@ def order_lines(cur: duckdb.DuckDBPyConnection, order_no: str) -> pd.DataFrame:
                l.backorder_qty * coalesce(i.unit_price, 0) AS backorder_value
         FROM order_lines l LEFT JOIN items i USING (sku)
         WHERE l.order_no = ? ORDER BY l.line_no""", [str(order_no)]).df()
+
+
+def filtered_lines_query(cur: duckdb.DuckDBPyConnection, f: OrderFilter,
+                         releasable: pd.DataFrame | None = None) -> tuple[str, list]:
+    """Every line of the orders matching `f`, in rank order: the lines behind a grid."""
+    where, params = _order_where(cur, f, releasable)
+    return f"""
+        SELECT l.order_no, l.line_no, l.sku, i.description, l.ordered_qty, l.allocated_qty,
+               l.shorted_qty, l.backorder_qty,
+               l.backorder_qty * coalesce(i.unit_price, 0) AS backorder_value
+        FROM order_lines l
+        JOIN (SELECT order_no, {rank_sql()} FROM orders WHERE {where}) o USING (order_no)
+        LEFT JOIN items i USING (sku)
+        ORDER BY {rank_sql("o")}, l.line_no""", params
 
 
 def order_history(cur: duckdb.DuckDBPyConnection, order_no: str) -> pd.DataFrame:
@@ -229,10 +250,16 @@ def items(cur: duckdb.DuckDBPyConnection, backorder_allowed: bool | None = None,
           has_backorders: bool = False, shorted_not_allowed: bool = False,
           search: str | None = None, limit: int | None = None, offset: int = 0
           ) -> pd.DataFrame:
+    return cur.execute(*items_query(backorder_allowed, has_backorders, shorted_not_allowed,
+                                    search, limit, offset)).df()
+
+
+def items_query(backorder_allowed: bool | None = None, has_backorders: bool = False,
+                shorted_not_allowed: bool = False, search: str | None = None,
+                limit: int | None = None, offset: int = 0) -> tuple[str, list]:
     where, params = _items_where(backorder_allowed, has_backorders, shorted_not_allowed, search)
     page = f"LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
-    return cur.execute(f"{_items_wide_sql()} SELECT * FROM wide WHERE {where} ORDER BY sku {page}",
-                       params).df()
+    return f"{_items_wide_sql()} SELECT * FROM wide WHERE {where} ORDER BY sku {page}", params
 
 
 def count_items(cur: duckdb.DuckDBPyConnection, backorder_allowed: bool | None = None,
@@ -250,24 +277,33 @@ def skus(cur: duckdb.DuckDBPyConnection) -> list[str]:
 def inventory(cur: duckdb.DuckDBPyConnection, search: str | None = None,
               limit: int | None = None) -> pd.DataFrame:
     """On-hand per SKU and status; reserved units show on the Available row only."""
+    return cur.execute(*inventory_query(search, limit)).df()
+
+
+def inventory_query(search: str | None = None, limit: int | None = None) -> tuple[str, list]:
     page = f"LIMIT {int(limit)}" if limit is not None else ""
     text = search.strip() if search and search.strip() else None
-    return cur.execute(f"""
+    return f"""
         SELECT h.sku, h.status, h.qty,
                CASE WHEN h.status = 'Available' THEN coalesce(r.reserved, 0) ELSE 0 END
                    ::BIGINT AS reserved
         FROM on_hand h LEFT JOIN reserved r USING (sku)
         WHERE ?::VARCHAR IS NULL OR {contains('h.sku')}
-        ORDER BY h.sku, list_position({list(STOCK_STATUSES)}, h.status) {page}""",
-                       [text, text]).df()
+        ORDER BY h.sku, list_position({list(STOCK_STATUSES)}, h.status) {page}""", [text, text]
 
 
 def ledger(cur: duckdb.DuckDBPyConnection, limit: int = 200, sku: str | None = None
            ) -> pd.DataFrame:
-    return cur.execute("""
+    return cur.execute(*ledger_query(limit, sku)).df()
+
+
+def ledger_query(limit: int | None = 200, sku: str | None = None) -> tuple[str, list]:
+    """Newest first; every entry when `limit` is None."""
+    page = f"LIMIT {int(limit)}" if limit is not None else ""
+    return f"""
         SELECT entry_id, "at", "user", kind, sku, status, qty, receipt_id, reason
         FROM inventory_ledger WHERE ? IS NULL OR sku = ?
-        ORDER BY entry_id DESC LIMIT ?""", [sku, sku, int(limit)]).df()
+        ORDER BY entry_id DESC {page}""", [sku, sku]
 
 
 def alerts(cur: duckdb.DuckDBPyConnection, run_id: int, limit: int | None = None,
@@ -315,11 +351,16 @@ def _audit_where(f: AuditFilter) -> Where:
 def audit_log(cur: duckdb.DuckDBPyConnection, f: AuditFilter, limit: int | None = None,
               offset: int = 0) -> pd.DataFrame:
     """Newest first."""
+    return cur.execute(*audit_query(f, limit, offset)).df()
+
+
+def audit_query(f: AuditFilter, limit: int | None = None, offset: int = 0
+                ) -> tuple[str, list]:
     where = _audit_where(f)
     page = f"LIMIT {int(limit)} OFFSET {int(offset)}" if limit else ""
-    return cur.execute(f"""
+    return f"""
         SELECT "at", "user", action, order_no, sku, qty, run_id, receipt_id, detail FROM audit
-        WHERE {where.sql} ORDER BY audit_id DESC {page}""", where.params).df()
+        WHERE {where.sql} ORDER BY audit_id DESC {page}""", where.params
 
 
 def count_audit(cur: duckdb.DuckDBPyConnection, f: AuditFilter) -> int:
@@ -362,10 +403,16 @@ def run_alerts(cur: duckdb.DuckDBPyConnection, run_id: int,
                limit: int | None = None, offset: int = 0) -> pd.DataFrame:
     """A run's alerts of the given severities and kinds (empty means any), in the order
     `alerts` gives them, paged in DuckDB."""
+    return cur.execute(*run_alerts_query(run_id, severities, kinds, limit, offset)).df()
+
+
+def run_alerts_query(run_id: int, severities: list[str] | None = None,
+                     kinds: list[str] | None = None, limit: int | None = None,
+                     offset: int = 0) -> tuple[str, list]:
     from .allocation import paged_alerts_sql
 
     where = _alerts_where(run_id, severities, kinds)
-    return cur.execute(paged_alerts_sql(where.sql, limit, offset), where.params).df()
+    return paged_alerts_sql(where.sql, limit, offset), where.params
 
 
 def count_run_alerts(cur: duckdb.DuckDBPyConnection, run_id: int,
