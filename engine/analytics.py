@@ -115,11 +115,14 @@ def fill_rate_by_run(cur: duckdb.DuckDBPyConnection, f: BackorderFilter) -> pd.D
               [int(p) for p in f.priorities or []])
         .when(f.customer, contains("o.customer"), (f.customer or "").strip())
     )
+    # The orders table only when a filter reads it: joining millions of lines to their
+    # orders by number costs more than the rest of the query.
+    orders = "JOIN orders o USING (order_no)" if f.priorities or f.customer else ""
     return cur.execute(f"""
         WITH lines AS (
             SELECT x.*, l.order_no, r."at"
             FROM run_line_results x JOIN runs r USING (run_id)
-            JOIN order_lines l ON l.rowid = x.line_rowid JOIN orders o USING (order_no)
+            JOIN order_lines l ON l.rowid = x.line_rowid {orders}
             WHERE {where.sql}),
         per_order AS (
             SELECT run_id, order_no, bool_and(allocated = requested) AS complete,
