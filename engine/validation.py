@@ -24,6 +24,15 @@ WHOLE_LIMIT = MAX_ON_HAND
 
 
 @dataclass(frozen=True)
+class Rule:
+    """Rows of a staged import that break one rule: `sql` selects (row_no, value)."""
+
+    column: str
+    sql: str
+    problem: str
+
+
+@dataclass(frozen=True)
 class Column:
     name: str
     kind: str  # text, whole, bool, date, number
@@ -242,3 +251,59 @@ def duplicates(cur: duckdb.DuckDBPyConnection, frame_name: str, table: str, keys
             SELECT row_no, {column},
                    row_number() OVER (PARTITION BY {', '.join(keys)} ORDER BY row_no) AS seen
             FROM {table}) WHERE seen > 1""", problem)
+
+
+# Numbers an export wrote with thousands separators: refused, not guessed (1,200 may be 1.2).
+SEPARATED = r"^[+-]?[0-9]{1,3}([,'][0-9]{3})+([.][0-9]+)?$".replace("'", "''")
+_REPORT_WORDS = {**_KIND_WORDS, "date": "a date written as YYYY-MM-DD (e.g. 2026-11-01)"}
+
+
+def _bad_cell_sql(column: Column, v: str) -> str:
+    """True where a text cell is not of the column's kind or is out of its bounds."""
+    tests = []
+    if _BAD[column.kind]:
+        tests.append(_BAD[column.kind].format(v=v))
+    if column.kind == "whole":
+        tests.append(f"TRY_CAST({v} AS DOUBLE) NOT BETWEEN {column.low} AND {column.high}")
+    if column.kind == "date":
+        first, last = DATE_YEARS
+        tests.append(f"year(TRY_CAST({v} AS TIMESTAMP)) NOT BETWEEN {first} AND {last}")
+    return " OR ".join(f"coalesce({t}, false)" for t in tests) or "false"
+
+
+def typed_sql(column: Column, v: str) -> str:
+    """A text cell as the column's type; NULL where a cell rule refuses it."""
+    cast = _CAST[column.kind].replace("CAST(TRY_CAST", "TRY_CAST(TRY_CAST").format(v=v)
+    return f"CASE WHEN {_bad_cell_sql(column, v)} THEN NULL ELSE {cast} END"
+
+
+def cell_rules(column: Column, v: str) -> list[Rule]:
+    """Every check `stage` makes on one column, as rules over a text table {t} whose empty
+    cells are NULL: each offending row, not only the first."""
+    rows = f"SELECT row_no, {v} FROM {{t}} WHERE {v} IS NOT NULL"
+    rules = []
+    if not column.nullable:
+        rules.append(Rule(column.name, f"SELECT row_no, {v} FROM {{t}} WHERE {v} IS NULL",
+                          "value is missing"))
+    if column.kind in ("whole", "number"):
+        rules.append(Rule(column.name,
+                          f"{rows} AND regexp_full_match({v}, '{SEPARATED}')",
+                          "is written with thousands separators: write 1200, not 1,200"))
+    if _BAD[column.kind]:
+        separated = f"regexp_full_match({v}, '{SEPARATED}')"
+        rules.append(Rule(column.name, f"""{rows} AND ({_BAD[column.kind].format(v=v)})
+                          AND NOT ({separated if column.kind in ("whole", "number")
+                                    else "false"})""",
+                          f"is not {_REPORT_WORDS[column.kind]}"))
+    if column.kind == "whole":
+        number = f"TRY_CAST({v} AS DOUBLE)"
+        rules.append(Rule(column.name, f"{rows} AND {number} > {column.high}",
+                          out_of_bounds(column.high + 1, column.low, column.high)))
+        rules.append(Rule(column.name, f"{rows} AND {number} < {column.low}",
+                          out_of_bounds(column.low - 1, column.low, column.high)))
+    if column.kind == "date":
+        first, last = DATE_YEARS
+        rules.append(Rule(column.name, f"""{rows} AND year(TRY_CAST({v} AS TIMESTAMP))
+                                           NOT BETWEEN {first} AND {last}""",
+                          f"must be a date in the years {first} to {last}"))
+    return rules
