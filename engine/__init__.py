@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .allocation import BACKORDER_GROUPINGS, RunResult
 from .analytics import AGE_BUCKETS, BackorderFilter
+from .downloads import EXPORTABLE
 from .errors import (
     BackorderError,
     DatabaseUnavailableError,
@@ -15,11 +16,16 @@ from .errors import (
     ValidationError,
     WriteConflictError,
 )
+from .exports import EXPORT_FORMATS, ExportError, frame_to_file
 from .inventory import OrderActionResult, ReceiptResult
 from .reads import ORDER_COLUMNS_SORTABLE, ORDER_SORTS, AuditFilter, OrderFilter
 from .release import ReleaseResult
 from .schema import ORDER_STATUSES, STOCK_STATUSES
+from .snapshot import SnapshotError
+from .snapshot import restore_snapshot as _restore_snapshot
 from .warehouse import Warehouse
+
+EXPORTS = (*EXPORTABLE, "releasable_now")
 
 
 def open(path: str = ":memory:", read_only: bool = False,  # noqa: A001
@@ -33,10 +39,19 @@ def open(path: str = ":memory:", read_only: bool = False,  # noqa: A001
                      temp_directory=temp_directory)
 
 
+def restore_snapshot(folder: str, path: str) -> Warehouse:
+    """A new database at `path` built from the snapshot in `folder`, checked against every
+    rule of a sound warehouse before it is opened; a refused one leaves no file."""
+    _restore_snapshot(folder, path)
+    return Warehouse(str(path))
+
+
 __all__ = [
-    "AGE_BUCKETS", "BACKORDER_GROUPINGS", "ORDER_COLUMNS_SORTABLE", "ORDER_SORTS",
+    "AGE_BUCKETS", "BACKORDER_GROUPINGS", "EXPORTS", "EXPORT_FORMATS",
+    "ORDER_COLUMNS_SORTABLE", "ORDER_SORTS",
     "ORDER_STATUSES", "STOCK_STATUSES",
     "AuditFilter", "BackorderError", "BackorderFilter", "DatabaseUnavailableError",
+    "ExportError", "SnapshotError", "frame_to_file", "restore_snapshot",
     "InventoryError",
     "OrderActionResult", "OrderFilter",
     "ReadOnlyError", "ReceiptResult", "ReleaseResult", "RunResult", "ValidationError",

@@ -7,7 +7,19 @@ from datetime import datetime
 
 import pandas as pd
 
-from . import analytics, edits, imports, inventory, order_actions, reads, release, waiting
+from . import (
+    analytics,
+    downloads,
+    edits,
+    exports,
+    imports,
+    inventory,
+    order_actions,
+    reads,
+    release,
+    snapshot,
+    waiting,
+)
 from .allocation import Progress, RunResult, run_fulfillment
 from .analytics import BackorderFilter
 from .db import Database
@@ -145,6 +157,26 @@ class Warehouse:
         if not f.releasable_only:
             return None
         return release.releasable_now(self.db)[["order_no"]]
+
+    # -- exports and snapshots -------------------------------------------------------------
+    @guarded
+    def export(self, what: str, path: str, fmt: str = "csv", **options) -> int:
+        """Every row of a read model under the grid's filter (not the page shown) to a CSV,
+        Excel or Parquet file; returns the row count. `what` is one of `engine.EXPORTS`;
+        `options` are the read's own (`filter=`, `sort=`, `run_id=`, `search=`, ...)."""
+        exports.check_format(fmt)
+        if what == "releasable_now":
+            return exports.frame_to_file(self.releasable_now(), path, fmt)
+        f = options.get("filter")
+        releasable = self._releasable_list(f) if isinstance(f, OrderFilter) else None
+        with self.db.read() as cur:
+            sql, params = downloads.query_for(cur, what, releasable, self.now(), options)
+            return exports.query_to_file(cur, sql, params, path, fmt)
+
+    @guarded
+    def export_snapshot(self, folder: str) -> dict:
+        """The whole warehouse as Parquet files and a manifest, from one moment."""
+        return snapshot.export_snapshot(self.db, folder)
 
     @guarded
     def orders(self, filter: OrderFilter | None = None, limit: int | None = None,
