@@ -180,7 +180,7 @@ class _Stager:
         union = " UNION ALL ".join(
             f"SELECT {i} AS rule, r.* FROM ({rule[0]}) AS r(row_no, value, detail)"
             for i, rule in enumerate(self.rules))
-        found = self.cur.sql(f"""
+        found = self.cur.execute(f"""
             SELECT DISTINCT ON (rule, row_no) rule, row_no + 1 AS row,
                    CAST(value AS VARCHAR) AS value, detail
             FROM ({union}) ORDER BY rule, row_no""").df()
@@ -199,7 +199,7 @@ def _flat_rules(st: _Stager) -> None:
     present = st.columns_of("up_text_flat") & set(ORDER_FIELDS) - {"order_no"}
     for name in sorted(present):
         rule = Rule(name, f"""
-            SELECT row_no, {name} || ' (row ' || (first_row + 1) || ', the first row of order '
+            SELECT row_no, {name}, '(row ' || (first_row + 1) || ', the first row of order '
                    || order_no || ', has ' || coalesce('''' || first || '''', 'nothing') || ')'
             FROM (SELECT row_no, order_no, {name},
                          first_value({name}) OVER w AS first,
