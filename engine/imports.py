@@ -9,8 +9,6 @@ stored stock, {new_orders} the orders being imported.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import duckdb
 import pandas as pd
 
@@ -19,7 +17,7 @@ from .db import Database
 from .inputs import MAX_MOVEMENT, MAX_ON_HAND
 from .orderno import ORDER_NO_PATTERN, ROOT_SQL, SUFFIX_SQL
 from .schema import ORDER_STATUSES, ORDER_TOTALS, SHIP_CODE_BACKORDER, STOCK_STATUSES, sql_list
-from .validation import Column, first_violation, stage
+from .validation import Column, Rule, first_violation, stage
 
 MAX_LINES = 1_000_000  # line numbers of one order
 
@@ -57,15 +55,6 @@ LINE_COLUMNS = [
 # Columns the engine works out: an import may only carry them as 0.
 ENGINE_OWNED = {"inventory": ["reserved"],
                 "lines": ["allocated_qty", "shorted_qty", "backorder_qty"]}
-
-
-@dataclass(frozen=True)
-class Rule:
-    """Rows of the staged import that break one rule: `sql` selects (row_no, value)."""
-
-    column: str
-    sql: str
-    problem: str
 
 
 # The tables the rules read when the engine imports.
