@@ -17,8 +17,9 @@ path = page("Backorder desk", ":material/home:",
 
 if data.is_empty(path):
     st.info("The warehouse is empty: no items, stock or orders yet. Import your data "
-            "through the engine, or load the demo warehouse to look around.",
+            "from CSV, Excel or Parquet files, or load the demo warehouse to look around.",
             icon=":material/inbox:")
+    st.page_link(PAGES["import"], label="Import your data", icon=":material/upload_file:")
     if st.button("Load demo data", key="home_load_demo", type="primary",
                  disabled=not can_write(), help=write_help("Six weeks of demo history")):
         with st.spinner("Loading six weeks of demo history…"):

@@ -186,8 +186,8 @@ class _Stager:
             FROM ({union}) ORDER BY rule, row_no""").df()
         meta = pd.DataFrame([r[1:4] for r in self.rules], columns=["file", "column", "reason"])
         report = found.join(meta, on="rule")
-        report["reason"] = report["reason"].where(report["detail"].isna(),
-                                                  report["reason"] + " " + report["detail"])
+        detail = report["detail"].astype("string").fillna("")
+        report["reason"] = report["reason"].astype("string").str.cat(detail, sep=" ").str.strip()
         report = report.sort_values(["file", "row", "rule"], kind="stable")
         report = report.drop_duplicates(["file", "row", "column", "reason"])
         return report[REPORT_COLUMNS].reset_index(drop=True)

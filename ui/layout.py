@@ -25,6 +25,7 @@ PAGES = {
     "ship": "pages/7_Ship.py",
     "cancel": "pages/8_Cancel.py",
     "audit": "pages/9_Audit.py",
+    "import": "pages/10_Import.py",
 }
 # The sidebar menu, in order: (page, label, Material icon).
 MENU = [
@@ -38,6 +39,7 @@ MENU = [
     (PAGES["ship"], "Ship", ":material/outbound:"),
     (PAGES["cancel"], "Cancel", ":material/cancel:"),
     (PAGES["audit"], "Audit", ":material/history:"),
+    (PAGES["import"], "Import", ":material/upload_file:"),
 ]
 # Icons some screens still pass as emoji, which headless browsers without an emoji font
 # draw as boxes: each becomes its Material icon.
@@ -83,9 +85,9 @@ def page(title: str, icon: str, caption: str | None = None) -> str:
 def stop_if_empty(path: str) -> None:
     """On an empty warehouse, say what to do instead of showing empty tables."""
     if data.is_empty(path):
-        st.info("The warehouse is empty: there are no items or orders yet. Import data "
-                "through the engine (`wh.import_items`, `wh.import_inventory`, "
-                "`wh.import_orders`), or load the demo warehouse from Home.",
+        st.info("The warehouse is empty: there are no items or orders yet. Import your "
+                "data on the Import screen, or load the demo warehouse from Home.",
                 icon=":material/inbox:")
+        st.page_link(PAGES["import"], label="Import your data", icon=":material/upload_file:")
         st.page_link(HOME, label="Go to Home", icon=":material/home:")
         st.stop()
