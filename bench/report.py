@@ -125,10 +125,10 @@ def scale_table(r: dict) -> str:
                 target, ok = f"≤ {RELEASE_10_SECONDS:g} s", t["both"]["wall"] <= RELEASE_10_SECONDS
             elif n >= 1_000_000:
                 target, ok = f"≤ {RELEASE_1M_SECONDS:g} s", t["both"]["wall"] <= RELEASE_1M_SECONDS
-            per = t["both"]["wall"] / n * 1e6
+            each = f"; {t['both']['wall'] / n * 1e6:,.0f} µs per order" if n >= 10_000 else ""
             out.append(row(f"review + release of {n:,} backorders ({t['released']:,} released; "
                            f"review {sec(t['review']['wall'])}, release "
-                           f"{sec(t['release']['wall'])}; {per:,.1f} µs each)",
+                           f"{sec(t['release']['wall'])}{each})",
                            t["both"], target, check(ok) if ok is not None else None))
     if "receipt" in r:
         for label, t in r["receipt"].items():
