@@ -11,6 +11,7 @@ import streamlit as st
 
 from engine import ORDER_COLUMNS_SORTABLE, ORDER_STATUSES, OrderFilter
 from ui import data, fulfil, orders, record, release
+from ui.export import export_read
 from ui.grid import (
     LABELS,
     ROW_HEIGHT,
@@ -98,6 +99,12 @@ pager[0].button("Previous", key="orders_prev", disabled=page_no <= 1,
                 icon=":material/chevron_left:", on_click=orders.step_page, args=(-1, pages))
 pager[1].button("Next", key="orders_next", disabled=page_no >= pages,
                 icon=":material/chevron_right:", on_click=orders.step_page, args=(1, pages))
+with pager[2].popover(f"Download all {total:,} matching", icon=":material/download:",
+                      disabled=total == 0):
+    export_read(st, path, "orders", "orders", "orders_download", rows=total,
+                label="Orders", filter=f, sort=sort)
+    export_read(st, path, "order_lines", "order_lines", "orders_lines_download",
+                label="Their lines", filter=f)
 
 with bar:
     chosen = orders.selected()
