@@ -11,6 +11,7 @@ import streamlit as st
 from engine import BACKORDER_GROUPINGS, OrderFilter
 from ui import data, fulfil, jobs
 from ui.colors import SEVERITY_COLORS, as_badges, badge_column
+from ui.export import export_read
 from ui.labels import SEVERITY_LABELS, plural, words
 from ui.layout import PAGES, page, stop_if_empty
 from ui.state import can_write, write_help
@@ -183,7 +184,7 @@ if new_orders:
     target = cols[0].selectbox("New backorder", new_orders, key="fulfil_open_no")
     if cols[1].button("Open order", key="fulfil_open", icon=":material/open_in_new:"):
         st.switch_page(PAGES["orders"], query_params={"order": target})
-cols[2].download_button("Download alerts (CSV)" if pages == 1
-                        else "Download this page of alerts (CSV)", alerts.to_csv(index=False),
-                        file_name=f"run_{run_id}_alerts.csv", mime="text/csv",
-                        key="fulfil_alerts_csv", on_click="ignore", icon=":material/download:")
+with cols[2].popover(f"Download all {total:,} alerts", icon=":material/download:"):
+    export_read(st, path, "alerts", f"run_{run_id}_alerts", "fulfil_alerts_download",
+                rows=total, label="Alerts", run_id=run_id, severities=list(severities),
+                kinds=list(kinds))

@@ -9,6 +9,7 @@ import streamlit as st
 from engine import OrderFilter
 from ui import data, orders, release
 from ui.colors import OUTCOME_COLORS, as_badges, badge_column
+from ui.export import export_frame, export_read
 from ui.labels import plural
 from ui.layout import HOME, PAGES, page, stop_if_empty
 from ui.state import after_write, attempt, can_write, user, warehouse, write_help
@@ -120,6 +121,9 @@ if step == "select":
             st.rerun()
     cols[1].button("Add all releasable now", key="release_add_releasable",
                    icon=":material/playlist_add:", on_click=add_releasable)
+    with cols[2].popover("Download releasable now", icon=":material/download:"):
+        export_read(st, path, "releasable_now", "releasable_now", "releasable_download",
+                    label="Releasable now")
 
 elif step == "review":
     review = release.review()
@@ -131,6 +135,8 @@ elif step == "review":
     st.caption(f"{plural(len(review), 'order')} in rank order; the first that fits takes the "
                "stock first.")
     outcome_table(review[review["outcome"].isin(shown or [])], "release_review_table")
+    with st.popover("Download this review", icon=":material/download:"):
+        export_frame(st, review, "release_review", "release_review_download", label="Review")
     ready = release.ok_orders()
     if not ready:
         st.warning("No order can be released now, so there is nothing to submit.",
@@ -172,5 +178,8 @@ else:
         for row in refused.head(5).itertuples():
             st.markdown(f"**{escape_md(row.order_no)}**: {escape_md(row.reason)}")
         outcome_table(refused, "release_refused_table")
+        with st.popover("Download what was not released", icon=":material/download:"):
+            export_frame(st, refused, "not_released", "release_refused_download",
+                         label="Not released")
     if st.button("OK", key="release_ok", type="primary"):
         st.switch_page(release.finish())

@@ -7,6 +7,7 @@ import streamlit as st
 
 from engine import BackorderFilter
 from ui import charts, data
+from ui.export import export_frame
 from ui.layout import page, stop_if_empty
 
 path = page("Backorder analytics", ":material/monitoring:", "Backorders by creation date. "
@@ -46,7 +47,6 @@ for row in (panels[:2], panels[2:]):
             st.plotly_chart(build(frame), key=f"an_chart_{name}", alt=alt)
             if name in NOTES:
                 st.caption(NOTES[name])
-            st.download_button(f"Download {TITLES[name]} data (CSV)",
-                               frame.to_csv(index=False), file_name=f"backorder_{name}.csv",
-                               mime="text/csv", key=f"an_csv_{name}", on_click="ignore",
-                               icon=":material/download:")
+            with st.popover(f"Download {TITLES[name]} data", icon=":material/download:"):
+                export_frame(st, frame, f"backorder_{name}", f"an_download_{name}",
+                             label="Data")

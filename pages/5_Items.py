@@ -8,6 +8,7 @@ import math
 import streamlit as st
 
 from ui import data
+from ui.export import export_read
 from ui.labels import MONEY_FORMAT, plural
 from ui.layout import page, stop_if_empty
 from ui.state import after_write, attempt, can_write, user, warehouse, write_help
@@ -38,8 +39,14 @@ if not total:
     st.stop()
 pages = max(math.ceil(total / PAGE_SIZE), 1)
 st.session_state["items_page"] = min(st.session_state.get("items_page", 1), pages)
-page_no = int(st.number_input("Page", min_value=1, max_value=pages, step=1, key="items_page"))
-st.markdown(f"**{plural(total, 'item')}** · page {page_no} of {pages}")
+head = st.columns([2, 1, 1], vertical_alignment="bottom")
+page_no = int(head[1].number_input("Page", min_value=1, max_value=pages, step=1,
+                                   key="items_page"))
+head[0].markdown(f"**{plural(total, 'item')}** · page {page_no} of {pages}")
+with head[2].popover(f"Download all {plural(total, 'item')}", icon=":material/download:"):
+    export_read(st, path, "items", "items", "items_download", rows=total, label="Items",
+                backorder_allowed=filters[0], has_backorders=filters[1],
+                shorted_not_allowed=filters[2], search=filters[3])
 frame = data.items(path, *filters, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)
 
 # The one editable column comes first, like Select on Orders: one click on its checkbox.

@@ -11,6 +11,7 @@ import streamlit as st
 from engine import STOCK_STATUSES
 from ui import data, jobs, release, stock
 from ui.colors import STOCK_STATUS_COLORS, as_badges, badge_column
+from ui.export import export_read
 from ui.labels import DATETIME_FORMAT, plural, words
 from ui.layout import PAGES, page, stop_if_empty
 from ui.state import after_write, attempt, can_write, user, warehouse, write_help
@@ -213,6 +214,9 @@ with stock_col:
     st.subheader("On hand")
     find = st.text_input("Find SKU", key="inventory_find", placeholder="part of a SKU")
     on_hand = data.inventory(path, find.strip() or None, ON_HAND_ROWS + 1)
+    with st.popover("Download on-hand stock", icon=":material/download:"):
+        export_read(st, path, "inventory", "inventory", "inventory_download",
+                    label="On hand", search=find.strip() or None)
     if len(on_hand) > ON_HAND_ROWS:
         st.caption(f"Showing the first {ON_HAND_ROWS:,} rows; narrow them with Find SKU.")
     st.dataframe(as_badges(on_hand.head(ON_HAND_ROWS), "status"), hide_index=True,
@@ -223,6 +227,8 @@ with stock_col:
 with ledger_col:
     st.subheader("Recent ledger")
     ledger = data.ledger(path, 200)
+    with st.popover("Download the whole ledger", icon=":material/download:"):
+        export_read(st, path, "ledger", "ledger", "ledger_download", label="Ledger")
     st.dataframe(as_badges(ledger.assign(kind=ledger["kind"].map(words)), "status"),
                  hide_index=True, key="inventory_ledger",
                  alt="The latest inventory ledger entries, newest first",

@@ -9,6 +9,7 @@ import streamlit as st
 
 from engine import AuditFilter
 from ui import data
+from ui.export import export_read
 from ui.labels import DATETIME_FORMAT, plural, words
 from ui.layout import page, stop_if_empty
 
@@ -42,11 +43,9 @@ top = st.columns([3, 1, 2], vertical_alignment="bottom")
 page_no = int(top[1].number_input("Page", min_value=1, max_value=pages, step=1,
                                   key="audit_page"))
 top[0].markdown(f"**{plural(total, 'change')}** · page {page_no} of {pages:,}")
-top[2].download_button(
-    f"Download all {plural(total, 'change')} (CSV)",
-    lambda: data.audit_log(path, f).to_csv(index=False),  # built on click, whole filter
-    file_name="audit.csv", mime="text/csv", key="audit_csv", on_click="ignore",
-    icon=":material/download:")
+with top[2].popover(f"Download all {plural(total, 'change')}", icon=":material/download:"):
+    export_read(st, path, "audit", "audit", "audit_download", rows=total, label="Changes",
+                filter=f)
 
 log = data.audit_log(path, f, PAGE_SIZE, (page_no - 1) * PAGE_SIZE)
 st.dataframe(
