@@ -103,10 +103,7 @@ def restore_snapshot(folder: str | os.PathLike, path: str | os.PathLike) -> None
         raise SnapshotError(f"{path} already exists: restore into a new file, so that no "
                             "warehouse is overwritten by accident.")
     entries = manifest.get("tables") or {}
-    for table, entry in entries.items():
-        if not (source / str(entry.get("file", ""))).is_file():
-            raise SnapshotError(f"The snapshot lists {table} but its file "
-                                f"{entry.get('file')!r} is missing from {source}.")
+    _check_files(source, entries)
     try:
         db = Database(path)
         try:
@@ -119,6 +116,8 @@ def restore_snapshot(folder: str | os.PathLike, path: str | os.PathLike) -> None
 
 
 def _load(db: Database, source: Path, entries: dict) -> None:
+    """One transaction into the new file's empty tables; then the committed file is checked
+    as a whole (rows get their final rowids only at the commit)."""
     with db.write() as cur:
         known = set(_tables(cur))
         unknown = sorted(set(entries) - known)
@@ -132,8 +131,8 @@ def _load(db: Database, source: Path, entries: dict) -> None:
                         f"FROM read_parquet({file}) ORDER BY _rowid")
             rows = cur.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
             if rows != entries[table].get("rows"):
-                raise SnapshotError(f"{table}: the manifest says {entries[table].get('rows')} "
-                                    f"rows, the file holds {rows}.")
+                raise SnapshotError(f"{table}: the manifest says "
+                                    f"{entries[table].get('rows')} rows, the file holds {rows}.")
         for table, referrers in ROWID_REFERENCES.items():
             if table in entries:
                 _map_rowids(cur, _quote(source / entries[table]["file"]), referrers)
@@ -141,14 +140,16 @@ def _load(db: Database, source: Path, entries: dict) -> None:
             highest = max((cur.execute(sql).fetchall()[0][0] or 0) for sql in sources)
             cur.execute(f"DROP SEQUENCE {sequence}")
             cur.execute(f"CREATE SEQUENCE {sequence} START {int(highest) + 1}")
+    with db.read() as cur:
         found = problems(cur)
-        if found:
-            raise SnapshotError("The snapshot is not a sound warehouse, so it was not "
-                                "restored: " + "; ".join(found))
+    if found:
+        raise SnapshotError("The snapshot is not a sound warehouse, so it was not "
+                            "restored: " + "; ".join(found))
 
 
 def _map_rowids(cur, file: str, referrers: list[tuple[str, str]]) -> None:
-    """Rows were inserted in their old rowid order, so the n-th old rowid is new rowid n."""
+    """The new file's tables were empty and are filled in old rowid order, so once
+    committed the n-th old rowid is rowid n."""
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE rowid_map AS
         SELECT _rowid AS old, row_number() OVER (ORDER BY _rowid) - 1 AS new
@@ -159,6 +160,13 @@ def _map_rowids(cur, file: str, referrers: list[tuple[str, str]]) -> None:
         cur.execute(f"""
             UPDATE {table} AS t SET {column} = m.new FROM rowid_map m
             WHERE t.{column} = m.old""")
+
+
+def _check_files(source: Path, entries: dict) -> None:
+    for table, entry in entries.items():
+        if not (source / str(entry.get("file", ""))).is_file():
+            raise SnapshotError(f"The snapshot lists {table} but its file "
+                                f"{entry.get('file')!r} is missing from {source}.")
 
 
 def _remove_database(path: str) -> None:

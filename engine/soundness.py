@@ -36,6 +36,12 @@ CHECKS: dict[str, str] = {
         SELECT l.order_no FROM order_lines l ANTI JOIN orders o USING (order_no)""",
     "an order line names an unknown SKU": """
         SELECT l.sku FROM order_lines l ANTI JOIN items i USING (sku)""",
+    "a run's result points at no order line": """
+        SELECT x.run_id || ' line ' || x.line_rowid FROM run_line_results x
+        WHERE x.line_rowid NOT IN (SELECT rowid FROM order_lines)""",
+    "a run's result points at no order": """
+        SELECT x.run_id || ' order ' || x.order_rowid FROM run_order_results x
+        WHERE x.order_rowid NOT IN (SELECT rowid FROM orders)""",
     "a SKU is listed twice": """
         SELECT sku FROM items GROUP BY sku HAVING count(*) > 1""",
     "stock has an unknown status": f"""

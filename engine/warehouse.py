@@ -12,6 +12,7 @@ from . import (
     downloads,
     edits,
     exports,
+    import_check,
     imports,
     inventory,
     order_actions,
@@ -25,6 +26,7 @@ from .analytics import BackorderFilter
 from .db import Database
 from .errors import BackorderError
 from .guard import guarded, writes
+from .import_check import FileToImport, ImportReport
 from .reads import AuditFilter, OrderFilter
 
 
@@ -157,6 +159,21 @@ class Warehouse:
         if not f.releasable_only:
             return None
         return release.releasable_now(self.db)[["order_no"]]
+
+    # -- files from a WMS or ERP: checked in full, then imported in one transaction --------
+    @guarded
+    def check_import(self, files: list[FileToImport], replace: bool = False,
+                     progress: Progress | None = None) -> ImportReport:
+        """Every bad row of the files (row, column, value, reason); writes nothing."""
+        return import_check.check_import(self.db, files, replace, progress)
+
+    @writes
+    def import_files(self, files: list[FileToImport], replace: bool = False,
+                     user: str | None = None, progress: Progress | None = None
+                     ) -> ImportReport:
+        """Adds the files' items, stock and orders, or with `replace` empties the warehouse
+        first; nothing is written unless every row of every file is valid."""
+        return import_check.import_files(self.db, files, replace, user, progress)
 
     # -- exports and snapshots -------------------------------------------------------------
     @guarded

@@ -11,7 +11,7 @@ import streamlit as st
 from engine import BackorderError, guard
 from engine.column_mapping import FIELDS, KIND_LABELS, Mapping, guess_kind, guess_mapping
 from engine.file_read import Upload, read_upload
-from engine.import_check import FileToImport, ImportReport, check_import, import_files
+from engine.import_check import FileToImport, ImportReport
 from engine.import_templates import template_bytes
 
 from .state import warehouse
@@ -88,8 +88,7 @@ def report(files: list[FileToImport], replace: bool) -> ImportReport | None:
     with st.status("Checking every row…", expanded=False) as status:
         bar = st.progress(0.0)
         try:
-            result = guard.guarded(check_import)(warehouse().db, files, replace,
-                                                 _progress(bar))
+            result = warehouse().check_import(files, replace, _progress(bar))
         except BackorderError as exc:
             status.update(label="The files cannot be imported together", state="error")
             st.session_state[REPORT_KEY] = (sig, None)
@@ -110,8 +109,7 @@ def run_import(files: list[FileToImport], replace: bool, user: str) -> ImportRep
     """The write, with a progress bar; raises BackorderError (shown by `attempt`)."""
     with st.status("Importing…", expanded=True) as status:
         bar = st.progress(0.0)
-        result = guard.writes(import_files)(warehouse().db, files, replace, user=user,
-                                            progress=_progress(bar))
+        result = warehouse().import_files(files, replace, user=user, progress=_progress(bar))
         status.update(label="Imported", state="complete")
     return result
 
