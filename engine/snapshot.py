@@ -14,9 +14,10 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
+from .audit import record_one
 from .db import Database
 from .errors import BackorderError
-from .schema import SCHEMA_VERSION
+from .schema import DDL, SCHEMA_VERSION
 from .soundness import problems
 
 FORMAT = "backorder-desk-snapshot"
@@ -117,29 +118,9 @@ def restore_snapshot(folder: str | os.PathLike, path: str | os.PathLike) -> None
 
 def _load(db: Database, source: Path, entries: dict) -> None:
     """One transaction into the new file's empty tables; then the committed file is checked
-    as a whole (rows get their final rowids only at the commit)."""
+    as a whole."""
     with db.write() as cur:
-        known = set(_tables(cur))
-        unknown = sorted(set(entries) - known)
-        if unknown:
-            raise SnapshotError(f"The snapshot has tables this version does not know: "
-                                f"{', '.join(unknown)}.")
-        for table in sorted(entries):
-            file = _quote(source / entries[table]["file"])
-            cur.execute(f"DELETE FROM {table}")  # e.g. the schema's own starting rows
-            cur.execute(f"INSERT INTO {table} BY NAME SELECT * EXCLUDE (_rowid) "
-                        f"FROM read_parquet({file}) ORDER BY _rowid")
-            rows = cur.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
-            if rows != entries[table].get("rows"):
-                raise SnapshotError(f"{table}: the manifest says "
-                                    f"{entries[table].get('rows')} rows, the file holds {rows}.")
-        for table, referrers in ROWID_REFERENCES.items():
-            if table in entries:
-                _map_rowids(cur, _quote(source / entries[table]["file"]), referrers)
-        for sequence, sources in SEQUENCES.items():
-            highest = max((cur.execute(sql).fetchall()[0][0] or 0) for sql in sources)
-            cur.execute(f"DROP SEQUENCE {sequence}")
-            cur.execute(f"CREATE SEQUENCE {sequence} START {int(highest) + 1}")
+        _fill(cur, source, entries)
     with db.read() as cur:
         found = problems(cur)
     if found:
@@ -147,9 +128,60 @@ def _load(db: Database, source: Path, entries: dict) -> None:
                             "restored: " + "; ".join(found))
 
 
+def replace_with_snapshot(db: Database, folder: str | os.PathLike,
+                          user: str | None = None) -> dict:
+    """Replaces every table of the warehouse by the snapshot's, in one transaction: a
+    snapshot that breaks a rule changes nothing. The tables are made anew rather than
+    emptied, so their rows are numbered from 0 again and run results can be mapped onto
+    them."""
+    source = Path(folder)
+    manifest = read_manifest(source)
+    entries = manifest.get("tables") or {}
+    _check_files(source, entries)
+    with db.write() as cur:
+        for table in _tables(cur):
+            cur.execute(f"DROP TABLE {table}")
+        cur.execute(DDL)
+        _fill(cur, source, entries)
+        found = problems(cur, committed=False)
+        if found:
+            raise SnapshotError("The snapshot is not a sound warehouse, so nothing was "
+                                "replaced: " + "; ".join(found))
+        record_one(cur, db.now(), user, "snapshot_restored",
+                   detail=f"the warehouse as of {manifest.get('created_at', '?')}")
+    return manifest
+
+
+def _fill(cur, source: Path, entries: dict) -> None:
+    """Into empty tables made in this transaction or file: every row, in old rowid order;
+    rowid references mapped; sequences continued."""
+    known = set(_tables(cur))
+    unknown = sorted(set(entries) - known)
+    if unknown:
+        raise SnapshotError(f"The snapshot has tables this version does not know: "
+                            f"{', '.join(unknown)}.")
+    for table in sorted(entries):
+        file = _quote(source / entries[table]["file"])
+        cur.execute(f"DELETE FROM {table}")  # e.g. the schema's own starting rows
+        cur.execute(f"INSERT INTO {table} BY NAME SELECT * EXCLUDE (_rowid) "
+                    f"FROM read_parquet({file}) ORDER BY _rowid")
+        rows = cur.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+        if rows != entries[table].get("rows"):
+            raise SnapshotError(f"{table}: the manifest says {entries[table].get('rows')} "
+                                f"rows, the file holds {rows}.")
+    for table, referrers in ROWID_REFERENCES.items():
+        if table in entries:
+            _map_rowids(cur, _quote(source / entries[table]["file"]), referrers)
+    for sequence, sources in SEQUENCES.items():
+        highest = max((cur.execute(sql).fetchall()[0][0] or 0) for sql in sources)
+        cur.execute(f"DROP SEQUENCE {sequence}")
+        cur.execute(f"CREATE SEQUENCE {sequence} START {int(highest) + 1}")
+
+
 def _map_rowids(cur, file: str, referrers: list[tuple[str, str]]) -> None:
-    """The new file's tables were empty and are filled in old rowid order, so once
-    committed the n-th old rowid is rowid n."""
+    """The tables are new and filled in old rowid order, so once committed the n-th old
+    rowid is rowid n. A reference to a rowid the file does not hold is left as it is, for
+    the soundness check to refuse."""
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE rowid_map AS
         SELECT _rowid AS old, row_number() OVER (ORDER BY _rowid) - 1 AS new

@@ -36,12 +36,6 @@ CHECKS: dict[str, str] = {
         SELECT l.order_no FROM order_lines l ANTI JOIN orders o USING (order_no)""",
     "an order line names an unknown SKU": """
         SELECT l.sku FROM order_lines l ANTI JOIN items i USING (sku)""",
-    "a run's result points at no order line": """
-        SELECT x.run_id || ' line ' || x.line_rowid FROM run_line_results x
-        WHERE x.line_rowid NOT IN (SELECT rowid FROM order_lines)""",
-    "a run's result points at no order": """
-        SELECT x.run_id || ' order ' || x.order_rowid FROM run_order_results x
-        WHERE x.order_rowid NOT IN (SELECT rowid FROM orders)""",
     "a SKU is listed twice": """
         SELECT sku FROM items GROUP BY sku HAVING count(*) > 1""",
     "stock has an unknown status": f"""
@@ -50,10 +44,28 @@ CHECKS: dict[str, str] = {
 }
 
 
-def problems(cur: duckdb.DuckDBPyConnection) -> list[str]:
-    """One sentence per broken rule, naming up to three offenders; empty when sound."""
+# Rows written in an open transaction have provisional rowids until it commits; inside one,
+# references are checked against the row count instead (tables filled from rowid 0).
+ROWID_CHECKS: dict[str, tuple[str, str]] = {
+    "a run's result points at no order line": (
+        "SELECT x.run_id || ' line ' || x.line_rowid FROM run_line_results x "
+        "WHERE x.line_rowid NOT IN (SELECT rowid FROM order_lines)",
+        "SELECT x.run_id || ' line ' || x.line_rowid FROM run_line_results x "
+        "WHERE x.line_rowid NOT BETWEEN 0 AND (SELECT count(*) - 1 FROM order_lines)"),
+    "a run's result points at no order": (
+        "SELECT x.run_id || ' order ' || x.order_rowid FROM run_order_results x "
+        "WHERE x.order_rowid NOT IN (SELECT rowid FROM orders)",
+        "SELECT x.run_id || ' order ' || x.order_rowid FROM run_order_results x "
+        "WHERE x.order_rowid NOT BETWEEN 0 AND (SELECT count(*) - 1 FROM orders)"),
+}
+
+
+def problems(cur: duckdb.DuckDBPyConnection, committed: bool = True) -> list[str]:
+    """One sentence per broken rule, naming up to three offenders; empty when sound.
+    `committed=False` inside a transaction that made the tables anew."""
     found = []
-    for rule, sql in CHECKS.items():
+    rowid_checks = {rule: pair[0 if committed else 1] for rule, pair in ROWID_CHECKS.items()}
+    for rule, sql in {**CHECKS, **rowid_checks}.items():
         offenders = [str(r[0]) for r in cur.execute(f"SELECT * FROM ({sql}) LIMIT 4").fetchall()]
         if offenders:
             more = ", …" if len(offenders) > 3 else ""

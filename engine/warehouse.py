@@ -175,6 +175,12 @@ class Warehouse:
         first; nothing is written unless every row of every file is valid."""
         return import_check.import_files(self.db, files, replace, user, progress)
 
+    @writes
+    def replace_with_snapshot(self, folder: str, user: str | None = None) -> dict:
+        """Replaces the whole warehouse by the snapshot in `folder`, in one transaction;
+        refused, with nothing changed, when the snapshot breaks a rule."""
+        return snapshot.replace_with_snapshot(self.db, folder, user)
+
     # -- exports and snapshots -------------------------------------------------------------
     @guarded
     def export(self, what: str, path: str, fmt: str = "csv", **options) -> int:

@@ -121,3 +121,43 @@ def test_nothing_is_overwritten(demo, tmp_path):
     assert existing.read_bytes() == b"precious"
     with pytest.raises(SnapshotError, match="not an empty folder"):
         export_snapshot(wh.db, snapshot)
+
+
+def test_a_warehouse_replaced_by_a_snapshot_reads_like_the_snapshot(demo, tmp_path):
+    wh, snapshot = demo
+    other = engine.open(str(tmp_path / "other.duckdb"))
+    other.load_demo(seed=1)  # different orders, runs and history
+    other.replace_with_snapshot(str(snapshot), user="ana")
+    before, after = reads(wh), reads(other)
+    for name in before:
+        if name == "audit":  # plus the row that says the warehouse was replaced
+            assert after[name].iloc[0]["action"] == "snapshot_restored"
+            assert after[name].iloc[1:].reset_index(drop=True).equals(before[name])
+        else:
+            assert after[name].equals(before[name]), name
+    assert all_broken(other) == {}
+    on_order = other.orders(engine.OrderFilter(statuses=["On Order"]))["order_no"]
+    run = other.run_fulfillment(on_order.tolist()[:5], user="ana")
+    assert other.audit_log(limit=1).iloc[0]["run_id"] == run.run_id
+    assert all_broken(other) == {}
+
+
+def test_a_broken_snapshot_leaves_the_warehouse_as_it_was(demo, tmp_path):
+    _, snapshot = demo
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for file in snapshot.iterdir():
+        target = broken / file.name
+        if file.name == "run_line_results.parquet":  # a result of a line that is not there
+            duckdb.execute(f"""COPY (SELECT * REPLACE (line_rowid + 1000000 AS line_rowid)
+                               FROM read_parquet('{file}')) TO '{target}' (FORMAT parquet)""")
+        else:
+            target.write_bytes(file.read_bytes())
+    other = engine.open(str(tmp_path / "other.duckdb"))
+    other.load_demo(seed=1)
+    before = reads(other)
+    with pytest.raises(engine.BackorderError, match="points at no order line"):
+        other.replace_with_snapshot(str(broken), user="ana")
+    after = reads(other)
+    for name in before:
+        assert after[name].equals(before[name]), name
