@@ -8,7 +8,7 @@ import streamlit as st
 
 from engine.column_mapping import KIND_LABELS
 from engine.import_templates import TEMPLATE_FORMATS, TEMPLATE_KINDS
-from ui import data, importing
+from ui import data, importing, snapshots
 from ui.labels import plural
 from ui.layout import page
 from ui.state import after_write, attempt, can_write, user, why_not_write, write_help
@@ -38,6 +38,9 @@ with st.expander("Templates: the columns the desk reads, with example rows"):
                                 importing.template(kind, fmt),
                                 file_name=f"{kind}_template.{fmt}", key=f"tpl_{kind}_{fmt}",
                                 icon=":material/download:")
+
+with st.expander("Snapshots: the whole warehouse, history included, as one file"):
+    snapshots.section(path)
 
 uploads = st.file_uploader(
     f"Files to import (CSV, .xlsx or Parquet; up to {MB:,} MB each)",
