@@ -394,7 +394,8 @@ def skus_shorted_not_allowed(cur: duckdb.DuckDBPyConnection) -> int:
     """Items whose backorder flag is off and that lost demand to shorting."""
     return cur.execute("""
         SELECT count(*) FROM items
-        WHERE NOT backorder AND sku IN (SELECT sku FROM order_lines WHERE shorted_qty > 0)
+        WHERE NOT backorder
+          AND sku IN (SELECT DISTINCT sku FROM order_lines WHERE shorted_qty > 0)
         """).fetchall()[0][0]
 
 

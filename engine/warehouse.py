@@ -25,6 +25,7 @@ from .allocation import Progress, RunResult, run_fulfillment
 from .analytics import BackorderFilter
 from .db import Database
 from .errors import BackorderError
+from .frames import fetch_frame
 from .guard import guarded, writes
 from .import_check import FileToImport, ImportReport
 from .reads import AuditFilter, OrderFilter
@@ -314,13 +315,13 @@ class Warehouse:
     def attention(self) -> dict:
         """What needs an analyst now: the home page's numbers."""
         releasable = self.releasable_now()
-        runs = self.runs()
         with self.db.read() as cur:
             totals = reads.open_backorder_totals(cur, self.now())
             short_not_allowed = reads.skus_shorted_not_allowed(cur)
+            last = fetch_frame(cur, 'SELECT run_id, "at" FROM runs ORDER BY run_id DESC LIMIT 1')
         last_run = None
-        if not runs.empty:
-            row = runs.iloc[0]
+        if not last.empty:  # only the last run's alerts are counted, not every run's
+            row = last.iloc[0]
             counts = self.alert_counts(int(row["run_id"]))
             last_run = {"run_id": int(row["run_id"]), "at": row["at"],
                         "by_severity": counts.groupby("severity")["alerts"].sum().to_dict(),
