@@ -41,12 +41,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 VIEWPORT = {"width": 1600, "height": 1000}
 TIMEOUT_MS = 180_000  # a screen slower than this is reported as failed, not waited for
-# (URL path, page title), as tests/browser/test_navigation.py opens them.
+# (URL path, page title): every screen of ui/layout.py's menu.
 SCREENS = [
     ("", "Backorder desk"), ("Orders", "Orders"), ("Fulfillment", "Run Fulfillment"),
     ("Release", "Release Back Order"), ("Analytics", "Backorder analytics"),
     ("Items", "Items"), ("Inventory", "Inventory"), ("Ship", "Ship orders"),
-    ("Cancel", "Cancel orders"), ("Audit", "Audit"),
+    ("Cancel", "Cancel orders"), ("Audit", "Audit"), ("Import", "Import"),
 ]
 APP_IDLE = """() => {
   const app = document.querySelector("[data-testid='stApp']");

@@ -32,12 +32,12 @@ def orders_screen(wh: engine.Warehouse, f: OrderFilter, sort: str, last_page: bo
 
 def release_select(wh: engine.Warehouse, chosen: list[str]):
     """pages/3_Release.py, step 1: the chosen in rank order with a status summary, and the
-    open backorders offered in the picker."""
+    first open backorders in rank order, enough to offer 2,000 not yet chosen."""
     if chosen:
         wh.orders(OrderFilter(order_nos=chosen), limit=len(chosen), offset=0, sort="rank")
         for status in engine.ORDER_STATUSES:  # ui/data.status_counts
             wh.count_orders(OrderFilter(order_nos=chosen, statuses=[status]))
-    return wh.releasable_now(include_blocked=True)
+    return wh.order_nos(OrderFilter(statuses=["Back Order"]), len(chosen) + 2000, sort="rank")
 
 
 def home(wh: engine.Warehouse):
@@ -123,4 +123,5 @@ def reads(wh: engine.Warehouse, releasable: list[str], sku: str
         ("Cancel (candidates)", lambda: wh.order_nos(OrderFilter(statuses=CANCEL_CANDIDATES),
                                                      CANDIDATES_SHOWN)),
         ("Audit", lambda: audit(wh)),
+        ("Import", wh.is_empty),
     ]
