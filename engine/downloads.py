@@ -10,7 +10,7 @@ from collections.abc import Callable
 import duckdb
 import pandas as pd
 
-from . import reads
+from . import expected, reads
 from .errors import ValidationError
 from .reads import AuditFilter, OrderFilter
 
@@ -48,9 +48,14 @@ def _audit(cur, releasable, now, filter: AuditFilter | None = None) -> Query:
     return reads.audit_query(filter or AuditFilter())
 
 
+def _expected_receipts(cur, releasable, now) -> Query:
+    return expected.expected_receipts_query(cur)
+
+
 EXPORTABLE: dict[str, Callable[..., Query]] = {
     "orders": _orders, "order_lines": _order_lines, "alerts": _alerts, "items": _items,
     "inventory": _inventory, "ledger": _ledger, "audit": _audit,
+    "expected_receipts": _expected_receipts,
 }
 
 

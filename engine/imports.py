@@ -4,7 +4,7 @@ The checks past a cell's type are `Rule`s: SQL over the staged rows. The engine 
 first offending row; the Import screen's report (engine/import_check.py) runs the same
 rules to list every offending row. Each rule's SQL names its tables by placeholder:
 {t} the staged rows, {items} the known SKUs, {orders} the stored orders, {on_hand} the
-stored stock, {new_orders} the orders being imported.
+stored stock, {new_orders} the orders being imported, {expected} the stored expected receipts.
 """
 
 from __future__ import annotations
@@ -52,6 +52,14 @@ LINE_COLUMNS = [
     Column("shorted_qty", "whole", required=False, nullable=True),
     Column("backorder_qty", "whole", required=False, nullable=True),
 ]
+# Inbound supply (design section 6): a purchase-order or transfer line and when it is due.
+EXPECTED_COLUMNS = [
+    Column("ref", "text"),
+    Column("line_no", "whole", low=1, high=MAX_LINES),
+    Column("sku", "text"),
+    Column("qty", "whole", low=1, high=MAX_MOVEMENT),
+    Column("due_date", "date"),
+]
 # Columns the engine works out: an import may only carry them as 0.
 ENGINE_OWNED = {"inventory": ["reserved"],
                 "lines": ["allocated_qty", "shorted_qty", "backorder_qty"]}
@@ -59,7 +67,7 @@ ENGINE_OWNED = {"inventory": ["reserved"],
 
 # The tables the rules read when the engine imports.
 ENGINE_TABLES = {"items": "items", "orders": "orders", "on_hand": "on_hand",
-                 "new_orders": "import_orders"}
+                 "new_orders": "import_orders", "expected": "expected_receipts"}
 
 
 def unique(keys: list[str], column: str) -> Rule:
@@ -131,6 +139,15 @@ LINE_RULES = [
     Rule("ordered_qty", "SELECT row_no, ordered_qty FROM {t} WHERE ordered_qty <= 0",
          "must be greater than zero"),
     *engine_owned_zero("lines"),
+]
+
+EXPECTED_RULES = [
+    unique(["ref", "line_no"], "line_no"),
+    Rule("line_no", """SELECT row_no, line_no FROM {t} t
+                       WHERE EXISTS (SELECT 1 FROM {expected} e
+                                     WHERE e.ref = t.ref AND e.line_no = t.line_no)""",
+         "is already a line of this ref in the warehouse"),
+    KNOWN_SKU,
 ]
 
 
@@ -209,6 +226,24 @@ def orders_into(cur: duckdb.DuckDBPyConnection, orders: pd.DataFrame, lines: pd.
     return count
 
 
+def expected_receipts_into(cur: duckdb.DuckDBPyConnection, df: pd.DataFrame, at,
+                           user: str | None) -> int:
+    """Checks and writes expected receipt lines inside the caller's transaction; one audit
+    row for the whole import, since a purchase-order file may hold many thousand lines."""
+    count = stage(cur, df, "expected receipts", EXPECTED_COLUMNS, "import_expected")
+    check(cur, "expected receipts", "import_expected", EXPECTED_RULES)
+    cur.execute("""INSERT INTO expected_receipts
+                   SELECT ref, line_no, sku, qty, due_date, 0, ?::TIMESTAMP
+                   FROM import_expected ORDER BY row_no""", [at])
+    audit.record(cur, at, user, """
+        SELECT 'expected_receipts_imported', NULL, NULL, sum(qty), NULL, NULL,
+               count(*) || CASE WHEN count(*) = 1 THEN ' line' ELSE ' lines' END || ' of '
+               || count(DISTINCT ref) || CASE WHEN count(DISTINCT ref) = 1 THEN ' ref'
+                                              ELSE ' refs' END
+        FROM import_expected HAVING count(*) > 0""")
+    return count
+
+
 def import_items(db: Database, df: pd.DataFrame, user: str | None = None) -> int:
     at = db.now()
     with db.write() as cur:
@@ -227,3 +262,10 @@ def import_orders(db: Database, orders: pd.DataFrame, lines: pd.DataFrame,
     at = db.now()
     with db.write() as cur:
         return orders_into(cur, orders, lines, at, user)
+
+
+def import_expected_receipts(db: Database, df: pd.DataFrame, user: str | None = None) -> int:
+    """Returns how many lines were written."""
+    at = db.now()
+    with db.write() as cur:
+        return expected_receipts_into(cur, df, at, user)

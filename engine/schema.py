@@ -157,6 +157,18 @@ CREATE TABLE IF NOT EXISTS sku_reserved (
 
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
 
+-- Inbound supply the warehouse is waiting for (design section 6): a purchase-order or
+-- transfer line. Added by CREATE IF NOT EXISTS, so files made before it get it on open.
+CREATE TABLE IF NOT EXISTS expected_receipts (
+    ref VARCHAR NOT NULL,
+    line_no INTEGER NOT NULL,
+    sku VARCHAR NOT NULL,
+    qty BIGINT NOT NULL,
+    due_date DATE NOT NULL,
+    received_qty BIGINT NOT NULL DEFAULT 0,
+    imported_at TIMESTAMP
+);
+
 CREATE OR REPLACE VIEW reserved AS
     SELECT sku, reserved FROM sku_reserved WHERE reserved <> 0;
 """

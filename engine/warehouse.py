@@ -11,6 +11,7 @@ from . import (
     analytics,
     downloads,
     edits,
+    expected,
     exports,
     import_check,
     imports,
@@ -91,6 +92,18 @@ class Warehouse:
     def import_orders(self, orders: pd.DataFrame, lines: pd.DataFrame,
                       user: str | None = None) -> int:
         return imports.import_orders(self.db, orders, lines, user)
+
+    @writes
+    def import_expected_receipts(self, df: pd.DataFrame, user: str | None = None) -> int:
+        """Inbound supply (purchase-order or transfer lines with a due date), the source of
+        backorder ETAs; returns how many lines were written."""
+        return imports.import_expected_receipts(self.db, df, user)
+
+    @guarded
+    def expected_receipts(self) -> pd.DataFrame:
+        """Every expected receipt line with its open quantity, soonest due first."""
+        with self.db.read() as cur:
+            return expected.expected_receipts(cur)
 
     # -- fulfillment and release -----------------------------------------------------------
     @writes
