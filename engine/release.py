@@ -104,7 +104,7 @@ def _stage(cur: duckdb.DuckDBPyConnection, reasons: bool, every_sku: bool = Fals
         JOIN (SELECT order_no, order_rowid, lines FROM rel_orders WHERE error IS NULL) o
           USING (order_no)""")
     cur.execute("""
-        CREATE OR REPLACE TEMP TABLE rel_needs AS
+        CREATE OR REPLACE TEMP VIEW rel_needs AS  -- read twice, never stored
         SELECT order_rowid, multi, sku, need FROM rel_lines WHERE NOT multi
         UNION ALL
         SELECT order_rowid, true, sku, sum(need)::BIGINT FROM rel_lines WHERE multi
