@@ -10,12 +10,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .imports import ENGINE_OWNED, INVENTORY_COLUMNS, ITEM_COLUMNS, LINE_COLUMNS, ORDER_COLUMNS
+from .imports import (
+    ENGINE_OWNED,
+    EXPECTED_COLUMNS,
+    INVENTORY_COLUMNS,
+    ITEM_COLUMNS,
+    LINE_COLUMNS,
+    ORDER_COLUMNS,
+)
 from .validation import Column
 
 ITEMS, INVENTORY, ORDERS, LINES, FLAT = "items", "inventory", "orders", "lines", "flat"
+EXPECTED = "expected_receipts"
 KIND_LABELS = {ITEMS: "Items", INVENTORY: "Inventory (opening stock)", ORDERS: "Orders",
-               LINES: "Order lines", FLAT: "Orders with lines, one row per line"}
+               LINES: "Order lines", FLAT: "Orders with lines, one row per line",
+               EXPECTED: "Expected receipts (purchase orders, transfers)"}
 _OWNED = {c for columns in ENGINE_OWNED.values() for c in columns}
 
 
@@ -35,6 +44,7 @@ FIELDS: dict[str, list[Column]] = {
     ORDERS: ORDER_COLUMNS,
     LINES: _importable(LINE_COLUMNS),
     FLAT: ORDER_COLUMNS + _FLAT_LINE,
+    EXPECTED: EXPECTED_COLUMNS,
 }
 ORDER_FIELDS = [c.name for c in ORDER_COLUMNS]  # repeated on every line of a flat file
 
@@ -50,7 +60,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "unit_price": ("price", "unitcost", "cost", "listprice", "sellprice", "priceeach"),
     "status": ("stockstatus", "inventorystatus", "orderstatus", "state"),
     "qty": ("quantity", "onhand", "onhandqty", "qtyonhand", "quantityonhand", "stock",
-            "units", "stockqty"),
+            "units", "stockqty", "expectedqty", "qtyexpected", "quantityexpected", "openqty",
+            "qtyopen", "dueqty", "qtydue", "inboundqty", "orderedqty", "qtyordered",
+            "poqty", "shippedqty", "asnqty"),
     "order_no": ("orderno", "ordernumber", "orderid", "order", "ordnum", "ordno", "orderref",
                  "ordernum", "salesorder", "salesorderno", "sono"),
     "order_date": ("date", "orderedon", "orderdt", "createddate", "dateordered",
@@ -62,7 +74,20 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "ship_complete": ("completeonly", "shipcompleteflag", "fillcomplete", "shipcompleteonly"),
     "customer": ("customername", "customerno", "customerid", "customernumber", "client",
                  "account", "accountno", "soldto"),
-    "line_no": ("linenumber", "line", "lineid", "linenum", "orderline", "seq", "lineseq"),
+    "line_no": ("linenumber", "line", "lineid", "linenum", "orderline", "seq", "lineseq",
+                "poline", "polineno", "polinenumber", "asnline", "asnlineno", "transferline",
+                "receiptline", "refline"),
+    "ref": ("po", "pono", "ponumber", "ponum", "poid", "poref", "purchaseorder",
+            "purchaseorderno", "purchaseordernumber", "purchaseorderid", "reference",
+            "referenceno", "referencenumber", "refno", "refnumber", "transfer", "transferno",
+            "transfernumber", "transferorder", "transferorderno", "tono", "asn",
+            "asnno", "asnnumber", "asnid", "inbound", "inboundno", "inboundref",
+            "receiptref", "document", "documentno", "docno", "shipmentno"),
+    "due_date": ("duedate", "due", "eta", "etadate", "expecteddate", "expectedon",
+                 "expectedarrival", "expectedarrivaldate", "expecteddelivery",
+                 "expecteddeliverydate", "deliverydate", "deliveryon", "arrivaldate",
+                 "arrival", "receiptdate", "expectedreceiptdate", "promisedate",
+                 "promiseddate", "dockdate", "needbydate"),
     "ordered_qty": ("qty", "quantity", "orderqty", "qtyordered", "quantityordered", "units",
                     "orderedquantity"),
 }
@@ -117,7 +142,7 @@ def guess_kind(headers: list[str]) -> str:
     """The kind whose required fields the headers cover, most fields matched first; a
     file with order and line columns is a flat file."""
     best, score = ITEMS, (-1, -1)
-    for kind in (FLAT, LINES, ORDERS, INVENTORY, ITEMS):
+    for kind in (FLAT, LINES, ORDERS, EXPECTED, INVENTORY, ITEMS):
         mapping = guess_mapping(headers, kind)
         found = sum(1 for h in mapping.columns.values() if h)
         candidate = (0 if mapping.missing() else 1, found)

@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from . import audit, imports
 from .column_mapping import (
+    EXPECTED,
     FIELDS,
     FLAT,
     INVENTORY,
@@ -41,12 +42,15 @@ REPORT_COLUMNS = ["file", "row", "column", "value", "reason"]
 KEEP_ON_REPLACE = ("schema_version", "write_token")
 # The engine's columns of each kind's typed rows, and what an import is written from.
 ENGINE_COLUMNS = {ITEMS: imports.ITEM_COLUMNS, INVENTORY: imports.INVENTORY_COLUMNS,
-                  ORDERS: imports.ORDER_COLUMNS, LINES: imports.LINE_COLUMNS}
+                  ORDERS: imports.ORDER_COLUMNS, LINES: imports.LINE_COLUMNS,
+                  EXPECTED: imports.EXPECTED_COLUMNS}
 RULES = {ITEMS: imports.ITEM_RULES, INVENTORY: imports.INVENTORY_RULES,
-         ORDERS: imports.ORDER_RULES, LINES: imports.LINE_RULES}
+         ORDERS: imports.ORDER_RULES, LINES: imports.LINE_RULES,
+         EXPECTED: imports.EXPECTED_RULES}
 # A relation with no rows and every column a rule reads: what "stored" is on a replace.
 NOTHING = ("(SELECT NULL::VARCHAR AS sku, NULL::VARCHAR AS status, NULL::BIGINT AS qty, "
-           "NULL::VARCHAR AS order_no WHERE false)")
+           "NULL::VARCHAR AS order_no, NULL::VARCHAR AS ref, NULL::INTEGER AS line_no "
+           "WHERE false)")
 
 
 @dataclass
@@ -244,14 +248,15 @@ def _stage_all(cur: duckdb.DuckDBPyConnection, files: list[FileToImport], replac
         st.files[ORDERS] = st.files[LINES] = st.files[FLAT]
         _split_flat(st)
     progress(0.25, "checking every row")
-    kinds = [k for k in (ITEMS, INVENTORY, ORDERS, LINES)
+    kinds = [k for k in (ITEMS, INVENTORY, ORDERS, LINES, EXPECTED)
              if k in by_kind or (FLAT in by_kind and k in (ORDERS, LINES))]
     file_kind = {k: (FLAT if FLAT in by_kind and k in (ORDERS, LINES) else k) for k in kinds}
     for kind in kinds:
         st.typed(kind, f"up_text_{kind}", f"up_{kind}", file_kind[kind])
     tables = {"items": st.known_skus(ITEMS in kinds), "orders": st.stored("orders"),
               "on_hand": st.stored("on_hand"),
-              "new_orders": "(SELECT * FROM up_orders WHERE order_no IS NOT NULL)"}
+              "new_orders": "(SELECT * FROM up_orders WHERE order_no IS NOT NULL)",
+              "expected": st.stored("expected_receipts")}
     for kind in kinds:
         scope = dict(tables)
         if kind == ITEMS:  # an item must not exist already, staged ones aside
@@ -316,7 +321,8 @@ def _summary(report: ImportReport) -> str:
 
 def import_files(db: Database, files: list[FileToImport], replace: bool = False,
                  user: str | None = None, progress: Progress | None = None) -> ImportReport:
-    """Check, then write every file in one transaction: items, then stock, then orders.
+    """Check, then write every file in one transaction: items, then stock, then orders,
+    then expected receipts (their SKUs may be among the items of the same upload).
     With `replace`, the warehouse is emptied first (in the same transaction). A report
     with any problem raises `ValidationError` and nothing is written."""
     progress = progress or _quiet
@@ -343,6 +349,9 @@ def import_files(db: Database, files: list[FileToImport], replace: bool = False,
             lines = _frame(cur, LINES) if LINES in kinds else pd.DataFrame(
                 {c.name: pd.Series(dtype="object") for c in imports.LINE_COLUMNS[:4]})
             imports.orders_into(cur, _frame(cur, ORDERS), lines, at, user)
+        if EXPECTED in kinds:
+            progress(0.85, "writing expected receipts")
+            imports.expected_receipts_into(cur, _frame(cur, EXPECTED), at, user)
         progress(0.95, "saving")
     progress(1.0, "done")
     return report

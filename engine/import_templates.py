@@ -8,7 +8,7 @@ import tempfile
 
 import pandas as pd
 
-from .column_mapping import FIELDS, FLAT, INVENTORY, ITEMS, LINES, ORDERS
+from .column_mapping import EXPECTED, FIELDS, FLAT, INVENTORY, ITEMS, LINES, ORDERS
 from .exports import EXPORT_FORMATS, frame_to_file
 
 _EXAMPLES = {
@@ -19,6 +19,7 @@ _EXAMPLES = {
     "priority": ["1", "3"], "parent_order_no": [None, None], "ship_code": [None, None],
     "ship_complete": ["false", "true"], "customer": ["Acme Sports", "Bolt Outdoor"],
     "line_no": ["1", "1"], "ordered_qty": ["5", "2"],
+    "ref": ["PO-4471", "TR-0093"], "due_date": ["2026-11-20", "2026-11-27"],
 }
 _ORDER_STATUS = ["On Order", "On Order"]
 
@@ -29,6 +30,8 @@ def template(kind: str) -> pd.DataFrame:
     frame = pd.DataFrame({c.name: _EXAMPLES[c.name] for c in columns}, dtype="string")
     if "status" in frame and kind in (ORDERS, FLAT):
         frame["status"] = _ORDER_STATUS
+    if kind == EXPECTED:  # inbound supply comes in larger lots than stock is counted in
+        frame["qty"] = ["40", "120"]
     if kind == FLAT:  # a second line of order 140: the order's columns repeated
         frame = frame.iloc[[0, 0, 1]].reset_index(drop=True)
         frame.loc[1, ["line_no", "sku", "ordered_qty"]] = ["2", "SD-WH", "1"]
@@ -48,5 +51,5 @@ def template_bytes(kind: str, fmt: str) -> bytes:
             os.remove(path)
 
 
-TEMPLATE_KINDS = (ITEMS, INVENTORY, ORDERS, LINES, FLAT)
+TEMPLATE_KINDS = (ITEMS, INVENTORY, ORDERS, LINES, FLAT, EXPECTED)
 TEMPLATE_FORMATS = EXPORT_FORMATS

@@ -59,9 +59,9 @@ _BAD = {
     # DuckDB would also read yes/no, y/n, t/f and 1/0; a file says true or false.
     "bool": "lower(CAST({v} AS VARCHAR)) NOT IN ('true', 'false')",
     # Not 'infinity' (no read could show it) nor words such as 'epoch': a date starts with
-    # its year.
+    # its four-digit year and a dash, since DuckDB reads '30/11/26' as 26 Nov of the year 30.
     "date": "TRY_CAST({v} AS TIMESTAMP) IS NULL OR NOT isfinite(TRY_CAST({v} AS TIMESTAMP)) "
-            "OR NOT regexp_matches(CAST({v} AS VARCHAR), '^[0-9]')",
+            "OR NOT regexp_matches(CAST({v} AS VARCHAR), '^[0-9]{{4}}-')",
     "number": "TRY_CAST({v} AS DOUBLE) IS NULL OR NOT isfinite(TRY_CAST({v} AS DOUBLE))",
 }
 # Dates a caller can read back as a Python date.

@@ -19,7 +19,8 @@ MB = st.get_option("server.maxUploadSize")
 
 path = page("Import", ":material/upload_file:",
             "Bring your warehouse in from your WMS or ERP: items, opening stock, orders with "
-            "their lines (two files, or one file with a row per line). CSV, Excel (.xlsx) or "
+            "their lines (two files, or one file with a row per line), and expected receipts "
+            "(purchase-order or transfer lines with their due dates). CSV, Excel (.xlsx) or "
             "Parquet, each file up to "
             f"{MB:,} MB.")
 
@@ -103,7 +104,9 @@ if not report.ok:
 
 counts = report.counts
 ready = ", ".join(plural(n, {"items": "item", "inventory": "stock row", "orders": "order",
-                             "lines": "order line"}[k]) for k, n in counts.items())
+                             "lines": "order line",
+                             "expected_receipts": "expected receipt line"}[k])
+                  for k, n in counts.items())
 notes = []
 if report.zero_stock_rows:
     notes.append(f"{plural(report.zero_stock_rows, 'stock row')} of quantity 0 will be "

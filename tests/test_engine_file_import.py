@@ -12,7 +12,16 @@ import pytest
 from conftest import build
 
 import engine
-from engine.column_mapping import FLAT, INVENTORY, ITEMS, LINES, ORDERS, guess_kind, guess_mapping
+from engine.column_mapping import (
+    EXPECTED,
+    FLAT,
+    INVENTORY,
+    ITEMS,
+    LINES,
+    ORDERS,
+    guess_kind,
+    guess_mapping,
+)
 from engine.file_read import read_upload
 from engine.import_check import FileToImport, check_import, import_files
 from engine.import_templates import TEMPLATE_FORMATS, TEMPLATE_KINDS, template_bytes
@@ -198,6 +207,15 @@ def test_one_bad_row_in_100k_writes_nothing_and_names_it(stocked, tmp_path):
      {"sku": "SKU", "status": "Status", "qty": "quantity"}),
     (["item", "Description", "Backorder Allowed", "Price"], ITEMS,
      {"sku": "item", "backorder": "Backorder Allowed", "unit_price": "Price"}),
+    (["PO Number", "PO Line", "Item No", "Qty Ordered", "ETA"], EXPECTED,
+     {"ref": "PO Number", "line_no": "PO Line", "sku": "Item No", "qty": "Qty Ordered",
+      "due_date": "ETA"}),
+    (["ASN", "Line", "SKU", "Expected Qty", "Expected Date", "Vendor"], EXPECTED,
+     {"ref": "ASN", "line_no": "Line", "sku": "SKU", "qty": "Expected Qty",
+      "due_date": "Expected Date"}),
+    (["transferOrder", "lineNo", "productCode", "quantity", "deliveryDate"], EXPECTED,
+     {"ref": "transferOrder", "line_no": "lineNo", "sku": "productCode", "qty": "quantity",
+      "due_date": "deliveryDate"}),
 ])
 def test_mapping_is_guessed_from_wms_headers(headers, kind, expected):
     assert guess_kind(headers) == kind
@@ -247,3 +265,47 @@ def test_a_bad_replace_leaves_the_warehouse_as_it_was(stocked):
     with pytest.raises(engine.ValidationError):
         import_files(stocked.db, [as_file("sku,backorder\nA,maybe\n", "i.csv")], replace=True)
     assert sorted(stocked.items()["sku"]) == ["A", "B"]
+
+
+# -- expected receipts ----------------------------------------------------------------------------
+PO_CSV = ("PO Number,PO Line,Item No,Qty Ordered,ETA,Vendor\n"
+          "PO-77,1,A,10,2026-12-03,Acme\nPO-77,2,N1,4,2026-12-03,Acme\n"
+          "TR-5,1,B,2,2026-11-30,DC North\n")
+
+
+def test_expected_receipts_with_wms_headers_are_guessed_checked_and_imported(stocked):
+    receipts = as_file(PO_CSV, "po.csv")
+    assert receipts.kind == EXPECTED
+    items = as_file("sku,backorder\nN1,true\n", "i.csv")  # N1 comes in the same upload
+    report = check_import(stocked.db, [items, receipts])
+    assert report.ok and report.counts == {ITEMS: 1, EXPECTED: 3}
+    import_files(stocked.db, [items, receipts], user="me")
+    found = stocked.expected_receipts()
+    assert found[["ref", "line_no", "sku", "qty", "open_qty"]].values.tolist() == [
+        ["TR-5", 1, "B", 2, 2], ["PO-77", 1, "A", 10, 10], ["PO-77", 2, "N1", 4, 4]]
+    log = stocked.audit_log()
+    assert log.query("action == 'expected_receipts_imported'")["detail"].tolist() == [
+        "3 lines of 2 refs"]
+
+
+def test_every_bad_expected_receipt_row_is_reported_and_nothing_written(stocked):
+    text = PO_CSV.replace("PO-77,2,N1,4", "PO-77,1,N1,four").replace("2026-11-30", "30/11/26")
+    receipts = as_file(text, "po.csv")
+    assert problems(stocked, receipts) == [(3, "Qty Ordered", "four"), (3, "PO Line", "1"),
+                                           (3, "Item No", "N1"), (4, "ETA", "30/11/26")]
+    with pytest.raises(engine.ValidationError, match="po.csv row 3, column 'Qty Ordered'"):
+        import_files(stocked.db, [receipts])
+    assert stocked.expected_receipts().empty
+
+
+def test_expected_receipts_already_stored_are_reported_per_row_and_replace_empties_them(
+        stocked):
+    import_files(stocked.db, [as_file(PO_CSV.replace(",N1,", ",A,"), "po.csv")])
+    again = as_file("ref,line_no,sku,qty,due_date\nPO-77,2,A,1,2026-12-09\n"
+                    "PO-78,1,A,1,2026-12-09\nTR-5,1,A,1,2026-12-09\n", "po2.csv")
+    assert problems(stocked, again) == [(2, "line_no", "2"), (4, "line_no", "1")]
+    items = as_file("sku,backorder\nA,true\n", "i.csv")
+    import_files(stocked.db, [items, again], replace=True)
+    assert stocked.expected_receipts()["ref"].tolist() == ["PO-77", "PO-78", "TR-5"]
+    import_files(stocked.db, [items], replace=True)
+    assert stocked.expected_receipts().empty

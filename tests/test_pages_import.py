@@ -18,8 +18,10 @@ BAD_FLAT = (b"orderNo,orderDate,priorityCode,Status,SKU,orderedQty\n"
 
 
 def upload(at, *files):
+    """Into the import uploader (the snapshot section has an uploader of its own)."""
+    uploader = next(u for u in at.file_uploader if u.key.startswith("import_files_"))
     for name, content in files:
-        at.file_uploader[0].upload(name, content)
+        uploader.upload(name, content)
     return at.run()
 
 
@@ -80,3 +82,29 @@ def test_viewing_only_checks_but_does_not_import(small_db, monkeypatch):
     upload(at, ("items.csv", ITEMS), ("orders.csv", FLAT))
     assert at.success and at.button(key="import_go").disabled
     assert "Viewing only" in at.warning[0].value
+
+
+PO = (b"PO Number,PO Line,Item No,Qty Ordered,ETA\n"
+      b"PO-77,1,A,10,2026-12-03\nPO-77,2,N1,4,2026-12-03\nTR-5,1,B,2,2026-11-30\n")
+
+
+def test_expected_receipts_are_guessed_and_imported_with_new_items(small_db):
+    at = app(IMPORT)
+    upload(at, ("items.csv", ITEMS), ("po.csv", PO))
+    assert not at.exception, at.exception
+    assert [s.value for s in at.selectbox if s.label == "What the file holds"] == \
+        ["items", "expected_receipts"]
+    assert "Ready to import 2 items, 3 expected receipt lines" in at.success[0].value
+    at.button(key="import_go").click().run()
+    assert not at.exception and not at.error
+    assert open_db(small_db).expected_receipts()["ref"].tolist() == ["TR-5", "PO-77", "PO-77"]
+
+
+def test_a_bad_expected_receipt_row_is_reported(small_db):
+    at = app(IMPORT)
+    upload(at, ("po.csv", PO.replace(b"TR-5,1,B,2", b"TR-5,1,ZZ,2")))
+    report = next(d.value for d in at.dataframe if "reason" in d.value.columns)
+    assert report[["row", "column", "value"]].values.tolist() == [[3, "Item No", "N1"],
+                                                                  [4, "Item No", "ZZ"]]
+    assert not [b for b in at.button if b.key == "import_go"]
+    assert open_db(small_db).expected_receipts().empty
