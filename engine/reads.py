@@ -314,14 +314,16 @@ def alerts(cur: duckdb.DuckDBPyConnection, run_id: int, limit: int | None = None
 def alert_counts(cur: duckdb.DuckDBPyConnection, run_id: int) -> pd.DataFrame:
     """Alerts of a run counted by severity and kind, without fetching them all."""
     return cur.execute("""
-        SELECT severity, kind, count(*) AS alerts FROM alert_facts WHERE run_id = ?
+        SELECT severity, kind, sum(alerts)::BIGINT AS alerts FROM alert_kind_counts
+        WHERE run_id = ?
         GROUP BY severity, kind""", [int(run_id)]).df()
 
 
 def runs(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return cur.execute("""
         SELECT r.*,
-               (SELECT count(*) FROM alert_facts a WHERE a.run_id = r.run_id) AS alerts
+               coalesce((SELECT sum(a.alerts) FROM alert_kind_counts a
+                         WHERE a.run_id = r.run_id), 0)::BIGINT AS alerts
         FROM runs r ORDER BY run_id DESC""").df()
 
 
@@ -420,7 +422,8 @@ def count_run_alerts(cur: duckdb.DuckDBPyConnection, run_id: int,
                      severities: list[str] | None = None,
                      kinds: list[str] | None = None) -> int:
     where = _alerts_where(run_id, severities, kinds)
-    return cur.execute(f"SELECT count(*) FROM alert_facts WHERE {where.sql}",
+    return cur.execute(f"SELECT coalesce(sum(alerts), 0)::BIGINT FROM alert_kind_counts "
+                       f"WHERE {where.sql}",
                        where.params).fetchall()[0][0]
 
 

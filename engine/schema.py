@@ -195,6 +195,17 @@ CREATE OR REPLACE VIEW alert_facts AS  -- a derived alert's message is made when
     FROM run_line_results x JOIN order_lines l ON l.rowid = x.line_rowid
     WHERE x.shorted > 0 AND x.run_id IN (SELECT run_id FROM run_log_ids);
 
+-- How many alerts of each kind a run has, without building them: a derived backordered
+-- alert is a line of one of the run's backorders (each keeps its line count).
+CREATE OR REPLACE VIEW alert_kind_counts AS
+    SELECT run_id, severity, kind, count(*) AS alerts FROM alert_entries GROUP BY ALL
+    UNION ALL
+    SELECT created_by_run, 'info', 'backordered', sum(lines) FROM orders
+    WHERE created_by_run IN (SELECT run_id FROM run_log_ids) GROUP BY 1
+    UNION ALL
+    SELECT run_id, 'warning', 'shorted', count(*) FROM run_line_results
+    WHERE shorted > 0 AND run_id IN (SELECT run_id FROM run_log_ids) GROUP BY 1;
+
 CREATE OR REPLACE VIEW alerts AS
     SELECT * REPLACE ({ALERT_MESSAGE_SQL} AS message) FROM alert_facts;
 

@@ -89,6 +89,17 @@ def drifted_order_totals(wh: engine.Warehouse) -> pd.DataFrame:
            OR abs(o.value - coalesce(t.value, 0)) > 0.005""")
 
 
+def miscounted_alerts(wh: engine.Warehouse) -> pd.DataFrame:
+    """Alert counts read without building the alerts, against the alerts themselves."""
+    return _query(wh, """
+        WITH built AS (SELECT run_id, severity, kind, count(*) AS alerts FROM alerts
+                       GROUP BY ALL),
+        counted AS (SELECT run_id, severity, kind, sum(alerts) AS alerts
+                    FROM alert_kind_counts GROUP BY ALL)
+        SELECT * FROM built FULL JOIN counted USING (run_id, severity, kind)
+        WHERE built.alerts IS DISTINCT FROM counted.alerts""")
+
+
 def all_broken(wh: engine.Warehouse) -> dict[str, object]:
     """Every invariant at once: an empty dict means the warehouse is sound."""
     found: dict[str, object] = {}
@@ -97,7 +108,8 @@ def all_broken(wh: engine.Warehouse) -> dict[str, object]:
                         ("unaudited_stock_moves", unaudited_stock_moves),
                         ("unaudited_runs", unaudited_runs),
                         ("drifted_reservations", drifted_reservations),
-                        ("drifted_order_totals", drifted_order_totals)]:
+                        ("drifted_order_totals", drifted_order_totals),
+                        ("miscounted_alerts", miscounted_alerts)]:
         rows = check(wh)
         if not rows.empty:
             found[name] = rows.head(10).to_dict("records")
