@@ -18,6 +18,7 @@ from ui.state import after_write, attempt, can_write, user, warehouse, write_hel
 from ui.text import escape_md
 
 SHOW_RELEASABLE = "inventory_show_releasable"
+RELEASABLE_ROWS = 1_000
 LAST_RECEIPT = "inventory_last_receipt"
 PENDING = "inventory_pending"  # a large change waiting for the analyst's confirmation
 CLEAR = "inventory_clear"  # the form whose inputs go, now that its change was made
@@ -190,10 +191,17 @@ if st.session_state.get(SHOW_RELEASABLE):
         if releasable.empty:
             st.info("No backorder has all its stock free yet.", icon=":material/info:")
         else:
-            st.caption("Stock is free for these backorders; nothing releases them until you "
-                       "do.")
+            shown = releasable.head(RELEASABLE_ROWS)  # a browser grid of 700 k rows is slow
+            st.caption(f"Stock is free for {plural(len(releasable), 'backorder')}; nothing "
+                       "releases them until you do."
+                       + (f" The first {RELEASABLE_ROWS:,} in rank order are shown; the "
+                          "download has them all." if len(releasable) > RELEASABLE_ROWS
+                          else ""))
+            with st.popover("Download releasable now", icon=":material/download:"):
+                export_read(st, path, "releasable_now", "releasable_now",
+                            "inventory_releasable_download", label="Releasable now")
             st.container(key="inventory_releasable").dataframe(
-                releasable, hide_index=True,
+                shown, hide_index=True,
                 column_order=["order_no", "priority", "order_date", "customer",
                               "skus", "units", "value", "reason"],
                 column_config={
