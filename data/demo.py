@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 import numpy as np
 import pandas as pd
 
+import engine
+
 PRODUCTS = {
     "TR": "Trail runner", "HK": "Hiking boot", "RN": "Road runner", "SD": "Sandal",
     "JK": "Rain jacket", "FL": "Fleece", "BP": "Backpack", "TN": "Tent", "SB": "Sleeping bag",
@@ -182,3 +184,6 @@ def _free_frozen_stock(wh, user: str) -> None:
     for sku, frozen in zip(candidates["sku"], candidates["frozen"], strict=True):
         wh.change_status(sku, int(frozen), "Frozen", "Available", user=user,
                          reason="cycle count finished")
+
+
+engine.register_demo(lambda wh, seed: load(wh, seed=seed))

@@ -1,6 +1,7 @@
 """Backorder desk engine: fulfillment, backorders, release and inventory on DuckDB.
 
-Usable from a notebook: `wh = engine.open(); wh.load_demo(); wh.releasable_now()`.
+Usable from a notebook: `import data.demo` (it registers the demo), then
+`wh = engine.open(); wh.load_demo(); wh.releasable_now()`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from .release import ReleaseResult
 from .schema import ORDER_STATUSES, STOCK_STATUSES
 from .snapshot import SnapshotError
 from .snapshot import restore_snapshot as _restore_snapshot
-from .warehouse import Warehouse
+from .warehouse import Warehouse, register_demo
 
 EXPORTS = (*EXPORTABLE, "releasable_now")
 
@@ -55,5 +56,5 @@ __all__ = [
     "InventoryError",
     "OrderActionResult", "OrderFilter",
     "ReadOnlyError", "ReceiptResult", "ReleaseResult", "RunResult", "ValidationError",
-    "Warehouse", "WriteConflictError", "open",
+    "Warehouse", "WriteConflictError", "open", "register_demo",
 ]

@@ -31,6 +31,16 @@ from .guard import guarded, writes
 from .import_check import FileToImport, ImportReport
 from .reads import AuditFilter, OrderFilter
 
+DemoLoader = Callable[["Warehouse", int], None]
+_DEMO_LOADER: DemoLoader | None = None
+
+
+def register_demo(loader: DemoLoader) -> None:
+    """`data.demo` hands the engine its loader, so `wh.load_demo()` works without the
+    engine knowing where demo data comes from."""
+    global _DEMO_LOADER
+    _DEMO_LOADER = loader
+
 
 class Warehouse:
     """Safe to share across threads: each call takes its own cursor, writes are serialised,
@@ -72,12 +82,15 @@ class Warehouse:
 
     @guarded  # many transactions, each retried on its own
     def load_demo(self, seed: int = 0) -> None:
-        """Loads the demo warehouse, history included, into an empty database."""
+        """Loads the demo warehouse, history included, into an empty database. The demo
+        lives in `data/`, which registers itself on import (`import data.demo`): data
+        calls the engine, never the reverse."""
         if not self.is_empty():
             raise BackorderError("The demo data goes into an empty warehouse; this one has data")
-        from data.demo import load  # the generator lives with the demo data
-
-        load(self, seed=seed)
+        if _DEMO_LOADER is None:
+            raise BackorderError("No demo data is installed: `import data.demo` first "
+                                 "(the dashboard does).")
+        _DEMO_LOADER(self, seed)
 
     # -- imports -------------------------------------------------------------------------
     @writes

@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import data.demo  # noqa: E402,F401 - registers the demo behind wh.load_demo()
 import engine  # noqa: E402
 
 

@@ -12,6 +12,7 @@ from typing import TypeVar
 
 import streamlit as st
 
+import data.demo  # noqa: F401 - registers the demo behind wh.load_demo()
 import engine
 from engine import BackorderError
 
