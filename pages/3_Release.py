@@ -178,8 +178,8 @@ else:
         for row in refused.head(5).itertuples():
             st.markdown(f"**{escape_md(row.order_no)}**: {escape_md(row.reason)}")
         outcome_table(refused, "release_refused_table")
-        with st.popover("Download what was not released", icon=":material/download:"):
-            export_frame(st, refused, "not_released", "release_refused_download",
-                         label="Not released")
+    with st.popover("Download this confirmation", icon=":material/download:"):
+        export_frame(st, release.confirmation_table(released, refused), "release_confirmation",
+                     "release_confirmation_download", label="Confirmation")
     if st.button("OK", key="release_ok", type="primary"):
         st.switch_page(release.finish())

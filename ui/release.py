@@ -123,6 +123,15 @@ def not_released_table(review_frame: pd.DataFrame, engine_refused: pd.DataFrame)
     return pd.concat(frames, ignore_index=True).drop_duplicates("order_no")
 
 
+def confirmation_table(released: list[str], refused: pd.DataFrame | None) -> pd.DataFrame:
+    """The whole confirmation as one table for a download: released and not released."""
+    done = pd.DataFrame({"order_no": released, "outcome": "released", "reason": ""})
+    frames = [f for f in (done, refused) if f is not None and not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=["order_no", "outcome", "reason"])
+    return pd.concat([f[["order_no", "outcome", "reason"]] for f in frames], ignore_index=True)
+
+
 def add_picked() -> None:
     """Callback of the "Add backorders" box: add what was picked, then empty the box."""
     set_chosen(chosen() + list(st.session_state.get(PICK_KEY) or []))
