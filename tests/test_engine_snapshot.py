@@ -24,6 +24,20 @@ def demo(tmp_path_factory):
     wh.close()
 
 
+def edited_copy(snapshot, target, replacements: dict[str, str]):
+    """The snapshot copied to `target`, with each named file's rows rewritten by a
+    `SELECT * REPLACE (...)` clause: a snapshot damaged, or moved, on purpose."""
+    target.mkdir()
+    for file in snapshot.iterdir():
+        if file.name in replacements:
+            duckdb.execute(f"""COPY (SELECT * REPLACE ({replacements[file.name]})
+                               FROM read_parquet('{file}')) TO '{target / file.name}'
+                               (FORMAT parquet)""")
+        else:
+            (target / file.name).write_bytes(file.read_bytes())
+    return target
+
+
 def reads(wh) -> dict:
     run_id = int(wh.runs()["run_id"].max())
     return {"orders": wh.orders(), "lines": wh.order_lines("140"), "items": wh.items(),
@@ -60,16 +74,9 @@ def test_rowids_that_moved_still_point_at_the_same_lines(demo, tmp_path):
     """Run results refer to lines by rowid; a file whose rowids had gaps restores onto
     dense ones without pointing a result at another line."""
     wh, snapshot = demo
-    shifted = tmp_path / "shifted"
-    shifted.mkdir()
-    for file in snapshot.iterdir():
-        target = shifted / file.name
-        if file.name in ("order_lines.parquet", "run_line_results.parquet"):
-            column = "_rowid" if file.name == "order_lines.parquet" else "line_rowid"
-            duckdb.execute(f"""COPY (SELECT * REPLACE ({column} * 3 + 7 AS {column})
-                               FROM read_parquet('{file}')) TO '{target}' (FORMAT parquet)""")
-        else:
-            target.write_bytes(file.read_bytes())
+    shifted = edited_copy(snapshot, tmp_path / "shifted", {
+        "order_lines.parquet": "_rowid * 3 + 7 AS _rowid",
+        "run_line_results.parquet": "line_rowid * 3 + 7 AS line_rowid"})
     restore_snapshot(shifted, tmp_path / "restored.duckdb")
     restored = engine.open(str(tmp_path / "restored.duckdb"))
     run_id = int(wh.runs()["run_id"].max())
@@ -79,17 +86,9 @@ def test_rowids_that_moved_still_point_at_the_same_lines(demo, tmp_path):
 
 def test_a_snapshot_that_breaks_a_rule_is_refused_and_leaves_no_file(demo, tmp_path):
     _, snapshot = demo
-    broken = tmp_path / "broken"
-    broken.mkdir()
-    for file in snapshot.iterdir():
-        target = broken / file.name
-        if file.name == "order_lines.parquet":  # one line allocated beyond what was ordered
-            duckdb.execute(f"""COPY (SELECT * REPLACE (CASE WHEN order_no = '140' AND
-                                   line_no = 1 THEN ordered_qty + 5 ELSE allocated_qty END
-                                   AS allocated_qty) FROM read_parquet('{file}'))
-                               TO '{target}' (FORMAT parquet)""")
-        else:
-            target.write_bytes(file.read_bytes())
+    broken = edited_copy(snapshot, tmp_path / "broken", {  # allocated beyond the order
+        "order_lines.parquet": """CASE WHEN order_no = '140' AND line_no = 1
+                                  THEN ordered_qty + 5 ELSE allocated_qty END AS allocated_qty"""})
     with pytest.raises(SnapshotError, match="140 line 1"):
         restore_snapshot(broken, tmp_path / "restored.duckdb")
     assert not os.path.exists(tmp_path / "restored.duckdb")
@@ -144,15 +143,8 @@ def test_a_warehouse_replaced_by_a_snapshot_reads_like_the_snapshot(demo, tmp_pa
 
 def test_a_broken_snapshot_leaves_the_warehouse_as_it_was(demo, tmp_path):
     _, snapshot = demo
-    broken = tmp_path / "broken"
-    broken.mkdir()
-    for file in snapshot.iterdir():
-        target = broken / file.name
-        if file.name == "run_line_results.parquet":  # a result of a line that is not there
-            duckdb.execute(f"""COPY (SELECT * REPLACE (line_rowid + 1000000 AS line_rowid)
-                               FROM read_parquet('{file}')) TO '{target}' (FORMAT parquet)""")
-        else:
-            target.write_bytes(file.read_bytes())
+    broken = edited_copy(snapshot, tmp_path / "broken", {  # a result of no line there
+        "run_line_results.parquet": "line_rowid + 1000000 AS line_rowid"})
     other = engine.open(str(tmp_path / "other.duckdb"))
     other.load_demo(seed=1)
     before = reads(other)
