@@ -171,6 +171,9 @@ def rss_line(r: dict) -> str:
         parts.append(f"of the run step alone: {mb:,.0f} MB{target}" + (
             f" (the process held {before:,.0f} MB as the run began: Python, pandas, the "
             "order numbers, what the bare query left)" if before else ""))
+    if r["scale"] >= 3 and "run" in r:
+        done = mark(True, "SF 3 completes")
+        parts.append(f"the run completed under the engine's memory cap ({done})")
     cases = r.get("case_peak_rss_mb", {})
     if cases:
         parts.append("per case (child process): " + ", ".join(
