@@ -134,8 +134,10 @@ def check(root: Path, db: Path, rounds: int) -> dict:
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 page = browser.new_page(viewport=VIEWPORT)
+                screens = [(path, title) for path, title in SCREENS  # those root has
+                           if not path or any((root / "pages").glob(f"*_{path}.py"))]
                 for round_no in range(rounds):
-                    for path, title in SCREENS:
+                    for path, title in screens:
                         seconds, problem = open_screen(page, url, path, title)
                         label = f"/{path} ({title})"
                         entry = results.setdefault(label, {"seconds": [], "problems": []})
