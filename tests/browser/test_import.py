@@ -12,6 +12,8 @@ import pytest
 pytestmark = pytest.mark.browser
 
 ORDERS_GRID = "Orders on this page"
+# The files to import; the Snapshots section below has an uploader of its own.
+IMPORT_UPLOADER = "[class*='st-key-import_files_'] [data-testid='stFileUploaderDropzoneInput']"
 ITEMS = pd.DataFrame({"Item No": ["IMP-1", "IMP-2"], "Description": ["Import one", "Import two"],
                       "Backorder Allowed": [True, False], "Price": [2.5, 4.0]})
 STOCK = pd.DataFrame({"sku": ["IMP-1", "IMP-2"], "status": ["Available", "Available"],
@@ -42,7 +44,7 @@ def _file(name: str, data: bytes) -> dict:
 
 def test_three_formats_a_report_a_fix_and_the_orders_in_the_grid(app):
     app.open("Import", title="Import")
-    uploader = app.page.locator("[data-testid='stFileUploaderDropzoneInput']")
+    uploader = app.page.locator(IMPORT_UPLOADER)
     uploader.set_input_files([_file("items.xlsx", _xlsx(ITEMS)),
                               _file("stock.parquet", _parquet(STOCK)),
                               _file("orders.csv", BAD.encode())])
@@ -54,7 +56,7 @@ def test_three_formats_a_report_a_fix_and_the_orders_in_the_grid(app):
     app.page.locator("[data-testid='stFileChip']", has_text="orders.csv").locator(
         "[data-testid='stFileChipDeleteBtn']").click()
     app.wait_idle()
-    app.page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+    app.page.locator(IMPORT_UPLOADER).set_input_files(
         [_file("orders_fixed.csv", GOOD.encode())])
     app.see("Every row is valid. Ready to import 2 items, 1 stock row, 3 orders, "
             "4 order lines. 1 stock row of quantity 0 will be skipped.")

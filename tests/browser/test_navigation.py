@@ -24,6 +24,7 @@ SCREENS = [
     ("Ship", "Ship", "Ship orders"),
     ("Cancel", "Cancel", "Cancel orders"),
     ("Audit", "Audit", "Audit"),
+    ("Import", "Import", "Import"),
 ]
 
 
