@@ -270,8 +270,13 @@ def count_items(cur: duckdb.DuckDBPyConnection, backorder_allowed: bool | None =
                        params).fetchall()[0][0]
 
 
-def skus(cur: duckdb.DuckDBPyConnection) -> list[str]:
-    return cur.execute("SELECT sku FROM items ORDER BY sku").fetchnumpy()["sku"].tolist()
+def skus(cur: duckdb.DuckDBPyConnection, prefix: str | None = None,
+         limit: int | None = None) -> list[str]:
+    """SKUs in order; with `prefix`, those that start with it in any case."""
+    page = f"LIMIT {int(limit)}" if limit is not None else ""
+    text = (prefix or "").strip()
+    return cur.execute(f"SELECT sku FROM items WHERE ? = '' OR {SKU_PREFIX} ORDER BY sku {page}",
+                       [text, text]).fetchnumpy()["sku"].tolist()
 
 
 def inventory(cur: duckdb.DuckDBPyConnection, search: str | None = None,

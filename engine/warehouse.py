@@ -283,9 +283,10 @@ class Warehouse:
                                      shorted_not_allowed, search)
 
     @guarded
-    def skus(self) -> list[str]:
+    def skus(self, prefix: str | None = None, limit: int | None = None) -> list[str]:
+        """Every SKU, or the first `limit` starting with `prefix` (a picker's choices)."""
         with self.db.read() as cur:
-            return reads.skus(cur)
+            return reads.skus(cur, prefix, limit)
 
     @guarded
     def inventory(self, search: str | None = None, limit: int | None = None) -> pd.DataFrame:

@@ -31,7 +31,6 @@ ON_HAND_ROWS = 500  # the on-hand table is searched in DuckDB, never loaded whol
 path = page("Inventory", ":material/warehouse:", "Receipts release waiting backorders at "
             "once. Adjustments and status changes do not: release those backorders by hand.")
 stop_if_empty(path)
-skus = data.skus(path)
 wh = warehouse()
 
 
@@ -54,7 +53,8 @@ if ended is not None:
     receipt_ended(ended)
 for key, value in FORM_INPUTS.get(st.session_state.pop(CLEAR, None), {}).items():
     st.session_state[key] = value  # before the widgets: the made change's inputs go
-stock.sku_from_url(skus)
+stock.sku_from_url(path)
+skus = stock.sku_choices(path)
 
 
 def apply(change: dict) -> None:

@@ -90,8 +90,8 @@ def count_items(path: str, backorder_allowed: bool | None = None, has_backorders
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def skus(path: str) -> list[str]:
-    return warehouse_at(path).skus()
+def skus(path: str, prefix: str | None = None, limit: int | None = None) -> list[str]:
+    return warehouse_at(path).skus(prefix, limit)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -33,13 +33,32 @@ def same_sku(changed: str) -> None:
             st.session_state[key] = st.session_state.get(changed)
 
 
-def sku_from_url(skus: list[str]) -> None:
+PICKER_MAX = 2_000  # more options than this make every rerun of the page slow to draw
+FIND_KEY = "inv_sku_find"
+
+
+def sku_choices(path: str) -> list[str]:
+    """What the SKU pickers offer: the whole catalogue when it is small; else the SKUs
+    that start with what the analyst types in Find a SKU, and the one already picked."""
+    first = data.skus(path, None, PICKER_MAX + 1)
+    if len(first) <= PICKER_MAX:
+        return first
+    find = st.text_input("Find a SKU", key=FIND_KEY, placeholder="the start of a SKU",
+                         help=f"The catalogue is large: the pickers list the first "
+                              f"{PICKER_MAX:,} SKUs that start with this")
+    choices = data.skus(path, find.strip() or None, PICKER_MAX)
+    picked = st.session_state.get(SKU_KEYS[0])
+    return choices + [picked] if picked and picked not in choices else choices
+
+
+def sku_from_url(path: str) -> None:
     """`?sku=X` (a warning's link) fills the SKU in, once per link."""
     wanted = st.query_params.get("sku")
     if not wanted or st.session_state.get(QP_KEY) == wanted:
         return
     st.session_state[QP_KEY] = wanted
-    match = next((s for s in skus if s.lower() == wanted.strip().lower()), None)
+    match = next((s for s in data.skus(path, wanted.strip(), 50)
+                  if s.lower() == wanted.strip().lower()), None)
     if match is None:
         st.warning(f"There is no SKU {escape_md(wanted)}.", icon=":material/search_off:")
         return
