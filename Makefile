@@ -6,7 +6,7 @@ PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 SCALE ?= 1
 
-.PHONY: run test setup setup-dev browser lint bench bench-browser
+.PHONY: run test setup setup-dev browser lint bench bench-browser bench-import
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -44,3 +44,8 @@ bench: $(VENV)/.installed
 # Every screen in Chromium on an SF 1 database (made by `make bench` first); not in CI.
 bench-browser: $(VENV)/.installed-dev browser
 	$(PY) bench/browser_check.py
+
+# A clean 1 M-line import through the Import screen in Chromium (issue 8); not in CI.
+LINES ?= 1000000
+bench-import: $(VENV)/.installed-dev browser
+	$(PY) bench/import_browser.py --lines $(LINES)
