@@ -56,13 +56,25 @@ def _order_where(cur: duckdb.DuckDBPyConnection, f: OrderFilter,
                     f"OR {contains('customer')} "
                     f"OR order_no IN (SELECT order_no FROM order_lines WHERE {SKU_PREFIX}))",
               text, text, text, text)
-        .when(f.order_nos is not None, "order_no IN (SELECT unnest(?::VARCHAR[]))",
-              [str(n) for n in f.order_nos or []])
+        .when(f.order_nos is not None, "order_no IN (SELECT order_no FROM chosen_set)")
         .when(releasable is not None, "order_no IN (SELECT order_no FROM releasable_set)")
     )
-    if releasable is not None:  # a frame, seen by DuckDB in place: never a huge parameter
+    # Frames, seen by DuckDB in place: a selection of 700 k orders is never a parameter.
+    if f.order_nos is not None:
+        cur.register("chosen_set", pd.DataFrame(
+            {"order_no": pd.Series(list(f.order_nos), dtype="object").astype(str)}))
+    if releasable is not None:
         cur.register("releasable_set", releasable)
     return where.sql, where.params
+
+
+def status_counts(cur: duckdb.DuckDBPyConnection, f: OrderFilter,
+                  releasable: pd.DataFrame | None = None) -> dict[str, int]:
+    """How many matching orders are in each status, in one pass (a selection's summary)."""
+    where, params = _order_where(cur, f, releasable)
+    rows = cur.execute(f"SELECT status, count(*) FROM orders WHERE {where} GROUP BY status",
+                       params).fetchall()
+    return {status: int(n) for status, n in rows}
 
 
 def count_orders(cur: duckdb.DuckDBPyConnection, f: OrderFilter,

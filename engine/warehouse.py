@@ -246,6 +246,14 @@ class Warehouse:
             return reads.list_order_nos(cur, f, limit, sort, releasable, self.now())
 
     @guarded
+    def status_counts(self, filter: OrderFilter | None = None) -> dict[str, int]:
+        """Matching orders per status, in one query: e.g. a selection's summary."""
+        f = filter or OrderFilter()
+        releasable = self._releasable_list(f)
+        with self.db.read() as cur:
+            return reads.status_counts(cur, f, releasable)
+
+    @guarded
     def count_orders(self, filter: OrderFilter | None = None) -> int:
         f = filter or OrderFilter()
         releasable = self._releasable_list(f)

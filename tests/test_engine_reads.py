@@ -85,3 +85,13 @@ def test_waiting_reasons_name_what_each_backorder_lacks(wh):
                                  "2.001": "B needs 1: 0 free"}
     wh.adjust("B", 1)
     assert wh.waiting_reasons(["2.001"])["reason"].tolist() == ["Free stock covers it"]
+
+
+def test_a_selection_is_counted_per_status_in_one_read(shop):
+    shop.run_fulfillment(shop.order_nos(engine.OrderFilter(statuses=["On Order"]))[:3])
+    chosen = shop.order_nos() + ["999999"]  # an unknown number counts nowhere
+    counts = shop.status_counts(engine.OrderFilter(order_nos=chosen))
+    assert counts == {s: shop.count_orders(engine.OrderFilter(order_nos=chosen, statuses=[s]))
+                      for s in engine.ORDER_STATUSES
+                      if shop.count_orders(engine.OrderFilter(order_nos=chosen, statuses=[s]))}
+    assert sum(counts.values()) == len(chosen) - 1 and len(counts) > 1

@@ -184,10 +184,8 @@ def status_counts(path: str, order_nos: tuple[str, ...]) -> dict[str, int]:
     """How many of `order_nos` are in each status (a selection's summary), counted in DuckDB."""
     from engine import ORDER_STATUSES
 
-    wh = warehouse_at(path)
-    counts = {s: wh.count_orders(OrderFilter(order_nos=list(order_nos), statuses=[s]))
-              for s in ORDER_STATUSES}
-    return {s: n for s, n in counts.items() if n}
+    counts = warehouse_at(path).status_counts(OrderFilter(order_nos=list(order_nos)))
+    return {s: counts[s] for s in ORDER_STATUSES if counts.get(s)}
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
