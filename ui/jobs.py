@@ -8,7 +8,9 @@ session remembers the ids of the jobs it started, and takes each one's end once.
 from __future__ import annotations
 
 import logging
+import os
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -64,6 +66,11 @@ class JobBusyError(BackorderError):
         self.job = job
 
 
+# Seconds a job waits before its work starts (BACKORDER_JOB_DELAY; 0 by default): the
+# engine finishes a large run in seconds, and watching one go needs it to go for a while.
+START_DELAY = float(os.environ.get("BACKORDER_JOB_DELAY", "0") or 0)
+
+
 class JobBoard:
     def __init__(self) -> None:
         self._jobs: dict[str, Job] = {}
@@ -82,6 +89,9 @@ class JobBoard:
 
         def run() -> None:
             try:
+                if START_DELAY:  # a demonstration or a browser test watching a job go
+                    progress(0.0, "Starting")
+                    time.sleep(START_DELAY)
                 job.result = work(progress)
                 job.state, job.fraction, job.message = "done", 1.0, "Done"
             except BackorderError as exc:

@@ -24,7 +24,10 @@ def test_a_large_run_survives_leaving_the_screen(start_app, browser, large_db, t
     """Start a run over 300,000 orders, leave for Orders at once, come back: the run is
     committed, and its results are open. Meanwhile another analyst sees it going and cannot
     start a second run."""
-    app = start_app(copy_db(large_db, tmp_path / "large.duckdb"))
+    # The engine runs 300,000 orders in seconds: the job waits before it starts, so it is
+    # surely still going while the analyst leaves and another one looks.
+    app = start_app(copy_db(large_db, tmp_path / "large.duckdb"),
+                    env={"BACKORDER_JOB_DELAY": "10"})
     app.open("Fulfillment", title="Run Fulfillment")
     app.main.get_by_text("On Order orders matching a filter", exact=True).click()
     app.see(re.compile(rf"^{LARGE_RUN_ORDERS:,} On Order orders in this group"))
