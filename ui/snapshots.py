@@ -13,6 +13,7 @@ import streamlit as st
 from engine import BackorderError
 
 from .state import after_write, attempt, can_write, user, warehouse_at, write_help
+from .text import escape_md
 
 log = logging.getLogger("ui.snapshots")
 
@@ -77,6 +78,6 @@ def section(path: str) -> None:
                                  "nothing")):
         ok, manifest = attempt(lambda: replace_from_zip(path, upload.getvalue()))
         if ok and manifest is not None:
-            after_write(f"The warehouse is now the snapshot of "
-                        f"{manifest.get('created_at', 'an unknown time')}")
+            when = escape_md(str(manifest.get("created_at", "an unknown time")))  # file data
+            after_write(f"The warehouse is now the snapshot of {when}")
             st.rerun()
