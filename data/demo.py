@@ -35,6 +35,14 @@ CUSTOMERS = [
 ]
 SEED_SKU = "TR-GR"
 SEED_ORDER = "140"
+# Key accounts give a ship-by date: ten days after the order (the seed order: five).
+KEY_ACCOUNTS = CUSTOMERS[:6]
+SHIP_BY_DAYS = 10
+SEED_SHIP_BY_DAYS = 5
+# The purchase order bringing TR-GR: due after the seed order's ship-by date, so 140.001
+# has an ETA, a reason that names it, and is late.
+SEED_RECEIPT = "PO-7701"
+SEED_RECEIPT_DAYS = 8
 DAYS = 42
 ORDERS_PER_DAY = 60
 
@@ -87,6 +95,8 @@ def order_book(rng: np.random.Generator, items: pd.DataFrame, weights: np.ndarra
         "ship_complete": rng.random(n) < 0.1,
         "customer": rng.choice(CUSTOMERS, n),
     })
+    orders["ship_by"] = [d + timedelta(days=SHIP_BY_DAYS) if c in KEY_ACCOUNTS else None
+                         for d, c in zip(orders["order_date"], orders["customer"], strict=True)]
     line_counts = rng.integers(1, 7, n)
     order_idx = np.repeat(np.arange(n), line_counts)
     line_no = np.concatenate([np.arange(1, k + 1) for k in line_counts])
@@ -107,7 +117,8 @@ def order_book(rng: np.random.Generator, items: pd.DataFrame, weights: np.ndarra
 def seed_order(today: datetime, stocked_sku: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     orders = pd.DataFrame({"order_no": [SEED_ORDER], "order_date": [today.date()],
                            "priority": [2], "status": ["On Order"], "ship_complete": [False],
-                           "customer": ["Northwind Outfitters"]})
+                           "customer": ["Northwind Outfitters"],
+                           "ship_by": [(today + timedelta(days=SEED_SHIP_BY_DAYS)).date()]})
     lines = pd.DataFrame({"order_no": [SEED_ORDER] * 2, "line_no": [1, 2],
                           "sku": [SEED_SKU, stocked_sku], "ordered_qty": [5, 1]})
     return orders, lines
@@ -152,8 +163,33 @@ def load(wh, seed: int = 0) -> None:
         wh.clock = lambda: today - timedelta(hours=5)
         extra_orders, extra_lines = seed_order(today, stocked)
         wh.import_orders(extra_orders, extra_lines, user=analyst)
+        wh.clock = lambda: today - timedelta(hours=4)
+        wh.import_expected_receipts(expected_receipts(wh, today), user=analyst)
     finally:
         wh.clock = real_clock
+
+
+def expected_receipts(wh, today: datetime) -> pd.DataFrame:
+    """Inbound supply that shows every case of the ETA: receipts due soon that cover what
+    waits, overdue ones, ones that never bring enough, a transfer of two SKUs, and
+    backorders with no supply at all (the SKUs no receipt brings)."""
+    waiting = wh.top_backorder_skus(limit=16)
+    skus = waiting.loc[waiting["sku"] != SEED_SKU, ["sku", "units_waiting"]]
+    rows = [(SEED_RECEIPT, 1, SEED_SKU, 6, SEED_RECEIPT_DAYS)]
+    for k, (sku, units) in enumerate(zip(skus["sku"], skus["units_waiting"], strict=True)):
+        units = int(units)
+        if k < 4:    # due soon, covers everything waiting
+            rows.append((f"PO-{7710 + k}", 1, sku, units, 2 + k))
+        elif k < 7:  # overdue: expected any moment
+            rows.append((f"PO-{7710 + k}", 1, sku, max(units // 2, 1), k - 8))
+        elif k < 10:  # never enough: a third of what waits, in two weeks or more
+            rows.append((f"PO-{7710 + k}", 1, sku, max(units // 3, 1), 7 + 3 * k))
+        elif k < 12:  # one transfer of two SKUs
+            rows.append(("TR-0093", k - 9, sku, units, 12))
+    return pd.DataFrame(
+        [{"ref": ref, "line_no": line, "sku": sku, "qty": qty,
+          "due_date": (today + timedelta(days=days)).date()}
+         for ref, line, sku, qty, days in rows])
 
 
 def _ship_processed(wh, user: str) -> None:

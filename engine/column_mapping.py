@@ -72,6 +72,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                         "originalorder", "originalorderno"),
     "ship_code": ("shippingcode", "shipstatus"),
     "ship_complete": ("completeonly", "shipcompleteflag", "fillcomplete", "shipcompleteonly"),
+    "ship_by": ("shipbydate", "mustshipby", "requiredby", "requireddate", "requestedship",
+                "requestedshipdate", "shipdate", "requesteddate", "latestship"),
     "customer": ("customername", "customerno", "customerid", "customernumber", "client",
                  "account", "accountno", "soldto"),
     "line_no": ("linenumber", "line", "lineid", "linenum", "orderline", "seq", "lineseq",

@@ -105,9 +105,7 @@ def _migrate(cur: duckdb.DuckDBPyConnection) -> None:
     if found < 2:
         reservations.rebuild(cur)
     if found < 3:
-        have = {r[0] for r in cur.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = 'orders'"
-        ).fetchall()}
+        have = _columns(cur, "orders")
         for column, kind in (("lines", "INTEGER"), ("units", "BIGINT"), ("value", "DOUBLE")):
             if column not in have:
                 cur.execute(f"ALTER TABLE orders ADD COLUMN {column} {kind} DEFAULT 0")
@@ -117,9 +115,17 @@ def _migrate(cur: duckdb.DuckDBPyConnection) -> None:
             WHERE o.order_no = t.order_no""")
     if found < 4:
         _keep_stored_log(cur)
+    if found < 5 and "ship_by" not in _columns(cur, "orders"):
+        cur.execute("ALTER TABLE orders ADD COLUMN ship_by DATE")
     if found < SCHEMA_VERSION:
         cur.execute("DELETE FROM schema_version")
         cur.execute("INSERT INTO schema_version VALUES (?)", [SCHEMA_VERSION])
+
+
+def _columns(cur: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    return {r[0] for r in cur.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
+    ).fetchall()}
 
 
 def _keep_stored_log(cur: duckdb.DuckDBPyConnection) -> None:

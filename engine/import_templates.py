@@ -18,6 +18,7 @@ _EXAMPLES = {
     "order_no": ["140", "141"], "order_date": ["2026-11-01", "2026-11-02"],
     "priority": ["1", "3"], "parent_order_no": [None, None], "ship_code": [None, None],
     "ship_complete": ["false", "true"], "customer": ["Acme Sports", "Bolt Outdoor"],
+    "ship_by": [None, "2026-12-04"],
     "line_no": ["1", "1"], "ordered_qty": ["5", "2"],
     "ref": ["PO-4471", "TR-0093"], "due_date": ["2026-11-20", "2026-11-27"],
 }

@@ -42,6 +42,7 @@ ORDER_COLUMNS = [
     Column("ship_code", "text", required=False, nullable=True),
     Column("ship_complete", "bool", required=False, nullable=True),
     Column("customer", "text", required=False, nullable=True),
+    Column("ship_by", "date", required=False, nullable=True),
 ]
 LINE_COLUMNS = [
     Column("order_no", "text"),
@@ -210,7 +211,7 @@ def orders_into(cur: duckdb.DuckDBPyConnection, orders: pd.DataFrame, lines: pd.
                coalesce(ship_code, CASE WHEN status = 'Back Order'
                                         THEN '{SHIP_CODE_BACKORDER}' END),
                coalesce(ship_complete, false), customer, ?::TIMESTAMP, NULL, NULL,
-               coalesce(t.lines, 0), coalesce(t.units, 0), coalesce(t.value, 0)
+               coalesce(t.lines, 0), coalesce(t.units, 0), coalesce(t.value, 0), ship_by
         FROM import_orders LEFT JOIN ({ORDER_TOTALS.format(lines="import_lines")}) t
             USING (order_no)
         ORDER BY row_no""", [at])

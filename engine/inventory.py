@@ -10,7 +10,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from . import audit, inputs, reservations
+from . import audit, auto_release, expected, inputs, reservations
 from .db import Database
 from .errors import InventoryError, ValidationError
 from .inputs import MAX_ON_HAND
@@ -29,6 +29,18 @@ class ReceiptResult:
     qty: int
     released: list[str]
     not_released: pd.DataFrame
+    ref: str | None = None              # the expected receipt it was booked against
+    ref_line_no: int | None = None
+    over_received: int = 0              # units beyond that line's open quantity
+
+
+@dataclass
+class StockChangeResult:
+    """An adjustment or status change: what it auto-released, when the warehouse chose
+    auto-release on that event and stock became Available (else nothing)."""
+    released: list[str] = field(default_factory=list)
+    not_released: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["order_no", "outcome", "reason"]))
 
 
 @dataclass
@@ -91,25 +103,46 @@ def _ledger(cur: duckdb.DuckDBPyConnection, at: datetime, user: str | None, kind
 
 
 def receive(db: Database, sku: str, qty: int, user: str | None = None,
-            reason: str | None = None) -> ReceiptResult:
+            reason: str | None = None, ref: str | None = None) -> ReceiptResult:
+    """Adds Available stock; with a `ref`, books it against that expected receipt. Then
+    releases the backorders waiting for the SKU, unless the warehouse turned that off."""
     qty = inputs.quantity(qty)
     reason = inputs.text(reason, "reason", optional=True)
+    ref = inputs.text(ref, "ref", optional=True)
     at = db.now()
     with db.write() as cur:
         sku = _check_sku(cur, sku)
         on_hand, _ = _balance(cur, sku)
         _within_on_hand(sku, "Available", on_hand["Available"] + qty)
+        line_no, over = expected.book_receipt(cur, ref, sku, qty) if ref else (None, 0)
         receipt_id = cur.execute("SELECT nextval('receipt_seq')").fetchall()[0][0]
         _ledger(cur, at, user, "receipt", sku, "Available", qty, receipt_id, reason)
+        booked = (f"against {ref} line {line_no}"
+                  + (f", {over} over what was expected" if over else "")) if ref else ""
         audit.record_one(cur, at, user, "receipt", sku=sku, qty=qty, receipt_id=receipt_id,
-                         detail=reason or "received into Available")
-        outcome: ReleaseResult = release_waiting_for(cur, sku, at, user, receipt_id)
+                         detail="; ".join(t for t in (reason or "received into Available",
+                                                      booked) if t))
+        outcome = (release_waiting_for(cur, sku, at, user, receipt_id)
+                   if auto_release.settings(cur).on_receipt else ReleaseResult([]))
     return ReceiptResult(receipt_id=receipt_id, sku=sku, qty=qty, released=outcome.released,
-                         not_released=outcome.not_released)
+                         not_released=outcome.not_released, ref=ref, ref_line_no=line_no,
+                         over_received=over)
+
+
+def _released_on(cur: duckdb.DuckDBPyConnection, event: str, sku: str, at: datetime,
+                 user: str | None) -> StockChangeResult:
+    """Auto-release after stock became Available by an adjustment or status change, when
+    the warehouse chose it for that event."""
+    chosen = auto_release.settings(cur)
+    if not (chosen.on_adjustment if event == "adjustment" else chosen.on_status_change):
+        return StockChangeResult()
+    how = "adjustment" if event == "adjustment" else "status change"
+    outcome = release_waiting_for(cur, sku, at, user, how=f"auto-released on {how}")
+    return StockChangeResult(released=outcome.released, not_released=outcome.not_released)
 
 
 def adjust(db: Database, sku: str, delta: int, reason: str | None = None,
-           user: str | None = None, status: str = "Available") -> None:
+           user: str | None = None, status: str = "Available") -> StockChangeResult:
     delta = inputs.delta(delta)
     status = _check_status(status, "status")
     reason = inputs.text(reason, "reason", optional=True)
@@ -128,10 +161,13 @@ def adjust(db: Database, sku: str, delta: int, reason: str | None = None,
         _ledger(cur, at, user, "adjustment", sku, status, delta, reason=reason)
         audit.record_one(cur, at, user, "adjustment", sku=sku, qty=delta,
                          detail=f"{status}: {reason or 'no reason given'}")
+        if status == "Available" and delta > 0:
+            return _released_on(cur, "adjustment", sku, at, user)
+        return StockChangeResult()
 
 
 def change_status(db: Database, sku: str, qty: int, from_status: str, to_status: str,
-                  user: str | None = None, reason: str | None = None) -> None:
+                  user: str | None = None, reason: str | None = None) -> StockChangeResult:
     qty = inputs.quantity(qty)
     reason = inputs.text(reason, "reason", optional=True)
     from_status = _check_status(from_status, "from_status")
@@ -156,6 +192,9 @@ def change_status(db: Database, sku: str, qty: int, from_status: str, to_status:
         audit.record_one(cur, at, user, "status_change", sku=sku, qty=qty,
                          detail=f"{from_status} → {to_status}"
                          + (f": {reason}" if reason else ""))
+        if to_status == "Available":
+            return _released_on(cur, "status_change", sku, at, user)
+        return StockChangeResult()
 
 
 def _split(cur: duckdb.DuckDBPyConnection) -> OrderActionResult:

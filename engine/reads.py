@@ -36,6 +36,18 @@ class OrderFilter:
     search: str | None = None
     releasable_only: bool = False
     order_nos: list[str] | None = None
+    eta: str | None = None  # one of ETA_FILTERS: late, no supply, releasable now, expected
+
+
+# What the ETA of a Back Order order says, as a filter over `backorder_eta` (registered as
+# `eta_set` by the warehouse before any orders read).
+ETA_FILTERS = {
+    "late": "late_by_days > 0",
+    "no supply": "eta IS NULL",
+    "releasable now": "covered_by = 'free stock'",
+    "expected": "eta IS NOT NULL AND covered_by <> 'free stock'",
+}
+ETA_SET_COLUMNS = "e.eta, e.covered_by, e.late_by_days"
 
 
 def _order_where(cur: duckdb.DuckDBPyConnection, f: OrderFilter,
@@ -58,6 +70,8 @@ def _order_where(cur: duckdb.DuckDBPyConnection, f: OrderFilter,
               text, text, text, text)
         .when(f.order_nos is not None, "order_no IN (SELECT order_no FROM chosen_set)")
         .when(releasable is not None, "order_no IN (SELECT order_no FROM releasable_set)")
+        .when(f.eta, "order_no IN (SELECT order_no FROM eta_set WHERE "
+                     f"{_eta_filter(f.eta) if f.eta else 'true'})")
     )
     # Frames, seen by DuckDB in place: a selection of 700 k orders is never a parameter.
     if f.order_nos is not None:
@@ -66,6 +80,13 @@ def _order_where(cur: duckdb.DuckDBPyConnection, f: OrderFilter,
     if releasable is not None:
         cur.register("releasable_set", releasable)
     return where.sql, where.params
+
+
+def _eta_filter(name: str) -> str:
+    if name not in ETA_FILTERS:
+        raise ValidationError(f"The ETA filter must be one of {', '.join(ETA_FILTERS)}, not "
+                              f"{name!r}", column="eta", value=name)
+    return ETA_FILTERS[name]
 
 
 def status_counts(cur: duckdb.DuckDBPyConnection, f: OrderFilter,
@@ -92,9 +113,15 @@ ORDER_COLUMNS_SORTABLE = {
     "created_at": "created_at", "released_at": "released_at", "age_days": "age_days",
     "lines": "lines", "units": "units", "units_allocated": "units_allocated",
     "units_backordered": "units_backordered", "units_shorted": "units_shorted",
-    "value": "value", "skus": "skus",
+    "value": "value", "skus": "skus", "ship_by": "ship_by", "eta": "eta",
+    "late_by_days": "late_by_days", "covered_by": "covered_by",
 }
 _NEEDS_LINE_TOTALS = {"units_allocated", "units_backordered", "units_shorted", "skus"}
+_NEEDS_ETA = {"eta", "late_by_days", "covered_by"}
+
+
+def sorts_by_eta(sort: str) -> bool:
+    return sort.removeprefix("-") in _NEEDS_ETA
 
 
 def order_sort_sql(sort: str) -> tuple[str, bool]:
@@ -127,6 +154,15 @@ _WITH_AGE = """
     SELECT *, CASE WHEN status = 'Back Order'
                    THEN date_diff('day', created_at, ?::TIMESTAMP) END AS age_days
     FROM orders WHERE {where}"""
+_WITH_ETA = f"""
+    SELECT f.*, {ETA_SET_COLUMNS} FROM ({_WITH_AGE}) f LEFT JOIN eta_set e USING (order_no)"""
+
+
+def _filtered(where: str, sort: str) -> str:
+    """The filtered orders with their age, and their ETA when the sort needs it before the
+    page is cut."""
+    by_eta = sorts_by_eta(sort)
+    return (_WITH_ETA if by_eta else _WITH_AGE).format(where=where)
 
 
 def _paged(where: str, sort: str, limit: int | None, offset: int) -> tuple[str, str]:
@@ -135,7 +171,7 @@ def _paged(where: str, sort: str, limit: int | None, offset: int) -> tuple[str, 
     any other sort totals the page alone."""
     order_by, by_totals = order_sort_sql(sort)
     page = f"LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
-    ctes = [f"filtered AS ({_WITH_AGE.format(where=where)})"]
+    ctes = [f"filtered AS ({_filtered(where, sort)})"]
     if by_totals:
         ctes += [f"totals AS ({_LINE_TOTALS.format(source='filtered')})",
                  f"""shown AS (SELECT f.*, t.* EXCLUDE (order_no) FROM filtered f
@@ -158,7 +194,7 @@ def list_order_nos(cur: duckdb.DuckDBPyConnection, f: OrderFilter, limit: int | 
         sql = f"WITH {ctes} SELECT order_no FROM shown ORDER BY {order_by}"
     else:  # no line totals needed at all
         page = f"LIMIT {int(limit)}" if limit is not None else ""
-        sql = (f"WITH filtered AS ({_WITH_AGE.format(where=where)}) "
+        sql = (f"WITH filtered AS ({_filtered(where, sort)}) "
                f"SELECT order_no FROM filtered ORDER BY {order_by} {page}")
     return cur.execute(sql, [now, *params]).fetchnumpy()["order_no"].tolist()
 
@@ -176,6 +212,11 @@ def orders_query(cur: duckdb.DuckDBPyConnection, f: OrderFilter, limit: int | No
     """The query behind `list_orders`: a page on screen, or every row for an export."""
     where, params = _order_where(cur, f, releasable)
     ctes, order_by = _paged(where, sort, limit, offset)
+    if sorts_by_eta(sort):
+        eta_join, eta_columns = "", "eta, covered_by, late_by_days"
+    else:
+        eta_join = "LEFT JOIN eta_set e USING (order_no)"
+        eta_columns = ETA_SET_COLUMNS
     return f"""
         WITH {ctes}
         SELECT order_no, parent_order_no, order_date, priority, status, ship_code,
@@ -183,8 +224,8 @@ def orders_query(cur: duckdb.DuckDBPyConnection, f: OrderFilter, limit: int | No
                coalesce(units, 0) AS units, coalesce(units_allocated, 0) AS units_allocated,
                coalesce(units_backordered, 0) AS units_backordered,
                coalesce(units_shorted, 0) AS units_shorted, round(value, 2) AS value,
-               skus, age_days, created_at, released_at
-        FROM shown ORDER BY {order_by}""", [now, *params]
+               skus, age_days, created_at, released_at, ship_by, {eta_columns}
+        FROM shown {eta_join} ORDER BY {order_by}""", [now, *params]
 
 
 def order_lines(cur: duckdb.DuckDBPyConnection, order_no: str) -> pd.DataFrame:

@@ -284,7 +284,8 @@ def review_release(db: Database, order_nos: Iterable[str] | str) -> pd.DataFrame
 # -- releasing ------------------------------------------------------------------------------
 
 def _apply(cur: duckdb.DuckDBPyConnection, decided: pd.DataFrame, at: datetime,
-           user: str | None, receipt_id: int | None) -> ReleaseResult:
+           user: str | None, receipt_id: int | None, how: str = "released by hand"
+           ) -> ReleaseResult:
     """Writes the `ok` orders of the plan just made on `cur`, by rowid."""
     released = decided.loc[decided["outcome"] == "ok", "order_no"].tolist()
     if released:
@@ -297,7 +298,6 @@ def _apply(cur: duckdb.DuckDBPyConnection, decided: pd.DataFrame, at: datetime,
             UPDATE orders SET status = 'On Order', ship_code = '{SHIP_CODE_READY}',
                               released_at = ?::TIMESTAMP
             WHERE rowid IN {ok}""", [at])
-        how = "received stock" if receipt_id is not None else "released by hand"
         audit.record(cur, at, user, f"""
             SELECT 'released', o.order_no, NULL, l.units, NULL, ?::BIGINT, ?
             FROM (SELECT order_rowid, sum(ordered_qty) AS units FROM rel_lines
@@ -317,8 +317,11 @@ def release_backorders(db: Database, order_nos: Iterable[str] | str,
 
 
 def release_waiting_for(cur: duckdb.DuckDBPyConnection, sku: str, at: datetime,
-                        user: str | None, receipt_id: int) -> ReleaseResult:
-    """Inside a receipt's transaction: release, in rank order, the backorders holding `sku`."""
+                        user: str | None, receipt_id: int | None = None,
+                        how: str = "received stock") -> ReleaseResult:
+    """Inside an availability event's transaction (a receipt, or an adjustment or status
+    change when the warehouse auto-releases on those): release, in rank order, the
+    backorders holding `sku`."""
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE release_request AS
         SELECT o.order_no, row_number() OVER (ORDER BY {RANK}) AS request_pos
@@ -328,7 +331,7 @@ def release_waiting_for(cur: duckdb.DuckDBPyConnection, sku: str, at: datetime,
     count = cur.execute("SELECT count(*) FROM release_request").fetchall()[0][0]
     _requested_orders(cur, count)
     decided = _planned(cur, every_sku=count > FEW)
-    return _apply(cur, decided, at, user, receipt_id=receipt_id)
+    return _apply(cur, decided, at, user, receipt_id=receipt_id, how=how)
 
 
 # -- releasable now -------------------------------------------------------------------------

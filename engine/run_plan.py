@@ -26,12 +26,13 @@ def stage(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute("""
         CREATE OR REPLACE TEMP TABLE run_orders AS
         SELECT r.order_no, r.request_pos, o.status, o.rowid AS order_rowid, o.ship_complete,
-               o.ship_code, o.root_no, o.suffix, o.order_date, o.priority, o.customer
+               o.ship_code, o.root_no, o.suffix, o.order_date, o.priority, o.customer,
+               o.ship_by
         FROM run_request r LEFT JOIN orders o USING (order_no)""")
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE run_ranked AS
         SELECT order_no, order_rowid, ship_complete, ship_code, root_no, order_date, priority,
-               customer, row_number() OVER (ORDER BY {rank_sql()}) AS order_rank
+               customer, ship_by, row_number() OVER (ORDER BY {rank_sql()}) AS order_rank
         FROM run_orders WHERE status = 'On Order'""")
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE run_lines AS

@@ -55,7 +55,7 @@ def settle(cur: duckdb.DuckDBPyConnection, grouping: str) -> None:
         WITH short_lines AS MATERIALIZED (
             SELECT o.order_no AS parent_order_no, r.line_no AS parent_line_no, s.sku,
                    s.unit_price, r.backordered AS qty, o.root_no, o.order_date, o.priority,
-                   o.customer,
+                   o.customer, o.ship_by,
                    o.ship_complete, r.order_rank,
                    {seq_sql} AS seq_in_run, {line_sql} AS new_line_no
             FROM run_alloc r JOIN run_ranked o USING (order_rank) JOIN run_skus s USING (sku_id)
@@ -101,7 +101,7 @@ def _write_lines_and_orders(cur: duckdb.DuckDBPyConnection, run_id: int, at: dat
         SELECT {one}(new_order_no), {one}(root_no), suffix, {one}(parent_order_no),
                {one}(order_date), {one}(priority), 'Back Order',
                '{SHIP_CODE_BACKORDER}', {one}(ship_complete), {one}(customer),
-               ?::TIMESTAMP, NULL, ?, {totals}
+               ?::TIMESTAMP, NULL, ?, {totals}, {one}(ship_by)
         FROM run_backorders {grouped}""", [at, run_id])
     cur.execute("""
         INSERT INTO order_lines

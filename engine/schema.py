@@ -58,7 +58,8 @@ CREATE TABLE IF NOT EXISTS orders (
     created_by_run BIGINT,
     lines INTEGER NOT NULL DEFAULT 0,  -- what was ordered never changes: kept with the
     units BIGINT NOT NULL DEFAULT 0,   -- order so the grid sorts by it without a scan
-    value DOUBLE NOT NULL DEFAULT 0    -- of every line (units x unit price)
+    value DOUBLE NOT NULL DEFAULT 0,   -- of every line (units x unit price)
+    ship_by DATE                       -- the customer's need-by date, when given
 );
 
 CREATE TABLE IF NOT EXISTS order_lines (
@@ -169,11 +170,18 @@ CREATE TABLE IF NOT EXISTS expected_receipts (
     imported_at TIMESTAMP
 );
 
+-- Warehouse-wide switches an analyst sets (auto-release on availability events).
+CREATE TABLE IF NOT EXISTS warehouse_settings (
+    name VARCHAR NOT NULL,
+    value BOOLEAN NOT NULL
+);
+
 CREATE OR REPLACE VIEW reserved AS
     SELECT sku, reserved FROM sku_reserved WHERE reserved <> 0;
 """
-SCHEMA_VERSION = 4  # 2: reserved units kept in sku_reserved; 3: order totals kept;
-#                    4: a run's per-line alerts and per-order audit rows derived
+SCHEMA_VERSION = 5  # 2: reserved units kept in sku_reserved; 3: order totals kept;
+#                    4: a run's per-line alerts and per-order audit rows derived;
+#                    5: orders carry an optional ship_by date
 
 # Audit ids of stored rows are spaced out so the rows a run derives sort between them.
 AUDIT_ID_SPACING = 4_294_967_296

@@ -9,18 +9,23 @@ import pandas as pd
 
 from . import (
     analytics,
+    auto_release,
     downloads,
     edits,
+    eta,
+    eta_views,
     expected,
     exports,
     import_check,
     imports,
+    inputs,
     inventory,
     order_actions,
     reads,
     release,
     snapshot,
     waiting,
+    why,
 )
 from .allocation import Progress, RunResult, run_fulfillment
 from .analytics import BackorderFilter
@@ -118,6 +123,84 @@ class Warehouse:
         with self.db.read() as cur:
             return expected.expected_receipts(cur)
 
+    @guarded
+    def backorder_eta(self) -> pd.DataFrame:
+        """One row per open backorder: `order_no`, `eta` (null when no known supply covers
+        it), `covered_by`, `days_waiting`, `late_by_days`, `ship_by`, and the receipt that
+        releases it (`released_by_ref`, `released_by_line`). Worked out once per change of
+        the warehouse and per day, and shared by every screen."""
+        return self._eta().reset_index(drop=True)
+
+    def _eta(self) -> pd.DataFrame:
+        """`backorder_eta`, indexed by order number for lookups of one order."""
+        today = self.now().date()
+        midnight = datetime.combine(today, datetime.min.time())
+
+        def compute(cur):
+            frame = eta.backorder_eta(cur, midnight)
+            return frame.set_index("order_no", drop=False)
+        return self.db.once_per_change(f"backorder_eta:{today}", compute)
+
+    def _eta_set(self, f: OrderFilter | None = None, sort: str | None = None
+                 ) -> pd.DataFrame:
+        """What the orders reads join as `eta_set`: the ETA of each open backorder. A count
+        or a list of numbers that neither filters nor sorts by it gets an empty set, and
+        does not wait for the ETAs to be worked out."""
+        columns = ["order_no", "eta", "covered_by", "late_by_days"]
+        if f is not None and not f.eta and not reads.sorts_by_eta(sort or ""):
+            return pd.DataFrame({"order_no": pd.Series(dtype=object),
+                                 "eta": pd.Series(dtype="datetime64[us]"),
+                                 "covered_by": pd.Series(dtype=object),
+                                 "late_by_days": pd.Series(dtype="Int32")})
+        return self._eta()[columns].reset_index(drop=True)
+
+    @guarded
+    def why_waiting(self, order_no: str) -> pd.DataFrame:
+        """Per SKU of the backorder: what it needs, what is free and held, who holds the
+        reservations, what is ranked ahead, the next receipt, and a one-line reason."""
+        order_no = str(order_no).strip()
+        etas = self._eta()
+        row = etas.loc[order_no].to_dict() if order_no in etas.index else None
+        with self.db.read() as cur:
+            return why.why_waiting(cur, order_no, row, self.now().date())
+
+    @guarded
+    def receipt_plan(self) -> pd.DataFrame:
+        """Open expected receipts, soonest first, with the backorders each will release."""
+        return self._over_etas(lambda cur: eta_views.receipt_plan(cur, self.now().date()))
+
+    @guarded
+    def receipt_releases(self, ref: str) -> pd.DataFrame:
+        """The backorders expected receipt `ref` will release, in rank order."""
+        return self._over_etas(lambda cur: eta_views.receipt_releases(cur, str(ref)))
+
+    @guarded
+    def eta_outlook(self, days: int = 28) -> pd.DataFrame:
+        """Backorders and units expected to release per day over the coming `days`, by
+        what covers them, and the backlog no known supply covers (a row with no day)."""
+        days = inputs.whole(days, "days", low=1, high=366)
+        return self._over_etas(lambda cur: eta_views.outlook(cur, self.now().date(), days))
+
+    def _over_etas(self, read: Callable[..., pd.DataFrame]) -> pd.DataFrame:
+        etas = self._eta().reset_index(drop=True)
+        with self.db.read() as cur:
+            cur.register("eta_all", etas)
+            return read(cur)
+
+    @guarded
+    def auto_release(self) -> auto_release.AutoRelease:
+        """Which availability events release waiting backorders by themselves."""
+        with self.db.read() as cur:
+            return auto_release.settings(cur)
+
+    @writes
+    def set_auto_release(self, on_receipt: bool = True, on_adjustment: bool = False,
+                         on_status_change: bool = False,
+                         user: str | None = None) -> auto_release.AutoRelease:
+        """Off by default for adjustments and status changes, as in the WMS; audited."""
+        return auto_release.set_auto_release(self.db, on_receipt, on_adjustment,
+                                             on_status_change, user)
+
     # -- fulfillment and release -----------------------------------------------------------
     @writes
     def run_fulfillment(self, order_nos: Iterable[str] | str, user: str | None = None,
@@ -147,18 +230,20 @@ class Warehouse:
     # -- inventory events and the end of an order's life -------------------------------------
     @writes
     def receive(self, sku: str, qty: int, user: str | None = None,
-                reason: str | None = None) -> inventory.ReceiptResult:
-        return inventory.receive(self.db, sku, qty, user, reason)
+                reason: str | None = None, ref: str | None = None) -> inventory.ReceiptResult:
+        """With a `ref`, booked against that expected receipt's open quantity."""
+        return inventory.receive(self.db, sku, qty, user, reason, ref)
 
     @writes
     def adjust(self, sku: str, delta: int, reason: str | None = None, user: str | None = None,
-               status: str = "Available") -> None:
-        inventory.adjust(self.db, sku, delta, reason, user, status)
+               status: str = "Available") -> inventory.StockChangeResult:
+        return inventory.adjust(self.db, sku, delta, reason, user, status)
 
     @writes
     def change_status(self, sku: str, qty: int, from_status: str, to_status: str,
-                      user: str | None = None, reason: str | None = None) -> None:
-        inventory.change_status(self.db, sku, qty, from_status, to_status, user, reason)
+                      user: str | None = None, reason: str | None = None
+                      ) -> inventory.StockChangeResult:
+        return inventory.change_status(self.db, sku, qty, from_status, to_status, user, reason)
 
     @writes
     def ship(self, order_nos: Iterable[str] | str,
@@ -219,7 +304,9 @@ class Warehouse:
             return exports.frame_to_file(self.releasable_now(), path, fmt)
         f = options.get("filter")
         releasable = self._releasable_list(f) if isinstance(f, OrderFilter) else None
+        etas = self._eta_set(None if what == "orders" else OrderFilter())
         with self.db.read() as cur:
+            cur.register("eta_set", etas)
             sql, params = downloads.query_for(cur, what, releasable, self.now(), options)
             return exports.query_to_file(cur, sql, params, path, fmt)
 
@@ -233,7 +320,9 @@ class Warehouse:
                offset: int = 0, sort: str = "rank") -> pd.DataFrame:
         f = filter or OrderFilter()
         releasable = self._releasable_list(f)
+        etas = self._eta_set()
         with self.db.read() as cur:
+            cur.register("eta_set", etas)
             return reads.list_orders(cur, f, limit, offset, sort, releasable, self.now())
 
     @guarded
@@ -242,7 +331,9 @@ class Warehouse:
         """Numbers of the matching orders in grid order: select all matching, group runs."""
         f = filter or OrderFilter()
         releasable = self._releasable_list(f)
+        etas = self._eta_set(f, sort)
         with self.db.read() as cur:
+            cur.register("eta_set", etas)
             return reads.list_order_nos(cur, f, limit, sort, releasable, self.now())
 
     @guarded
@@ -250,14 +341,18 @@ class Warehouse:
         """Matching orders per status, in one query: e.g. a selection's summary."""
         f = filter or OrderFilter()
         releasable = self._releasable_list(f)
+        etas = self._eta_set(f)
         with self.db.read() as cur:
+            cur.register("eta_set", etas)
             return reads.status_counts(cur, f, releasable)
 
     @guarded
     def count_orders(self, filter: OrderFilter | None = None) -> int:
         f = filter or OrderFilter()
         releasable = self._releasable_list(f)
+        etas = self._eta_set(f)
         with self.db.read() as cur:
+            cur.register("eta_set", etas)
             return reads.count_orders(cur, f, releasable)
 
     @guarded

@@ -1,0 +1,146 @@
+"""Why one backorder is still waiting, SKU by SKU, in numbers and in one line an analyst
+can read out to a customer (design section 6)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from .errors import ValidationError
+from .expected import open_receipts_sql
+from .schema import RESERVING_STATUSES, STOCK_STATUSES, sql_list
+
+WHY_COLUMNS = ["sku", "needed", "free", "available_on_hand", "reserved", "frozen", "damaged",
+               "quarantine", "ahead_in_rank", "next_receipt_ref", "next_receipt_due",
+               "next_receipt_qty", "next_receipt_claimed", "holders", "holders_more",
+               "reason"]
+NAMED_HOLDERS = 3  # orders named as holding the reservations; the rest are counted
+
+_AHEAD = """(o.priority < t.priority OR (o.priority = t.priority AND (
+              o.order_date < t.order_date OR (o.order_date = t.order_date AND (
+              o.root_no < t.root_no OR (o.root_no = t.root_no AND o.suffix < t.suffix))))))"""
+
+
+def _numbers(cur: duckdb.DuckDBPyConnection, order_no: str) -> pd.DataFrame:
+    pivots = ", ".join(
+        f"coalesce(sum(qty) FILTER (WHERE status = '{s}'), 0)::BIGINT AS "
+        f"{'available_on_hand' if s == 'Available' else s.lower()}" for s in STOCK_STATUSES)
+    return cur.execute(f"""
+        WITH this AS (SELECT * FROM orders WHERE order_no = ?),
+        needs AS (
+            SELECT sku, sum(ordered_qty - allocated_qty)::BIGINT AS needed FROM order_lines
+            WHERE order_no = ? GROUP BY sku),
+        stock AS (SELECT sku, {pivots} FROM inventory_ledger
+                  WHERE sku IN (SELECT sku FROM needs) GROUP BY sku),
+        ahead AS (
+            SELECT l.sku, sum(l.ordered_qty - l.allocated_qty)::BIGINT AS units
+            FROM order_lines l JOIN orders o USING (order_no), this t
+            WHERE o.status = 'Back Order' AND l.sku IN (SELECT sku FROM needs)
+              AND {_AHEAD}
+            GROUP BY l.sku),
+        holding AS (
+            SELECT l.sku, o.order_no, row_number() OVER (
+                       PARTITION BY l.sku ORDER BY o.priority, o.order_date, o.root_no,
+                                                   o.suffix) AS n
+            FROM order_lines l JOIN orders o USING (order_no)
+            WHERE l.sku IN (SELECT sku FROM needs) AND l.allocated_qty > 0
+              AND o.status IN ({sql_list(RESERVING_STATUSES)})
+            GROUP BY l.sku, o.order_no, o.priority, o.order_date, o.root_no, o.suffix),
+        holders AS (
+            SELECT sku, list(order_no ORDER BY n) FILTER (WHERE n <= {NAMED_HOLDERS})
+                       AS holders,
+                   (count(*) - least(count(*), {NAMED_HOLDERS}))::BIGINT AS holders_more
+            FROM holding GROUP BY sku),
+        receipts AS (
+            SELECT sku, arg_min(ref, (due_date, ref, line_no)) AS next_receipt_ref,
+                   min(due_date) AS next_receipt_due,
+                   arg_min(open_qty, (due_date, ref, line_no)) AS next_receipt_qty
+            FROM ({open_receipts_sql(cur)})
+            WHERE open_qty > 0 AND sku IN (SELECT sku FROM needs) GROUP BY sku)
+        SELECT n.sku, n.needed,
+               greatest(coalesce(s.available_on_hand, 0) - coalesce(r.reserved, 0), 0)::BIGINT
+                   AS free,
+               coalesce(s.available_on_hand, 0) AS available_on_hand,
+               coalesce(r.reserved, 0)::BIGINT AS reserved,
+               coalesce(s.frozen, 0) AS frozen, coalesce(s.damaged, 0) AS damaged,
+               coalesce(s.quarantine, 0) AS quarantine,
+               coalesce(a.units, 0)::BIGINT AS ahead_in_rank,
+               x.next_receipt_ref, x.next_receipt_due, x.next_receipt_qty,
+               h.holders, coalesce(h.holders_more, 0) AS holders_more
+        FROM needs n LEFT JOIN stock s USING (sku) LEFT JOIN sku_reserved r USING (sku)
+        LEFT JOIN ahead a USING (sku) LEFT JOIN receipts x USING (sku)
+        LEFT JOIN holders h USING (sku)
+        ORDER BY n.sku""", [order_no, order_no]).df()
+
+
+def _day(value: object) -> str:
+    return pd.Timestamp(value).strftime("%-d %b")
+
+
+def _names(holders: object, more: int) -> str:
+    names = list(holders) if holders is not None and len(holders) else []
+    if more:
+        return ", ".join(names) + f" and {more} more"
+    return " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
+
+
+def _reason(row: pd.Series, eta: object, covered_by: str | None, today: date,
+            late: str = "") -> str:
+    """The one line of design section 6, from one SKU's numbers."""
+    sku, needed, free = row["sku"], int(row["needed"]), int(row["free"])
+    ahead = int(row["ahead_in_rank"])
+    parts = [f"{sku}: needs {needed}"]
+    stock = f"{free} free"
+    if row["available_on_hand"] and row["reserved"]:
+        held_by = _names(row["holders"], int(row["holders_more"]))
+        share = "all reserved" if free == 0 else f"{int(row['reserved'])} reserved"
+        stock += (f" ({int(row['available_on_hand'])} on hand, {share}"
+                  + (f" for {held_by}" if held_by else "") + ")")
+    parts.append(stock)
+    parts += [f"{int(row[s.lower()])} {s}" for s in STOCK_STATUSES[1:] if row[s.lower()]]
+    claimed = 0
+    if isinstance(row["next_receipt_ref"], str):
+        qty = int(row["next_receipt_qty"])
+        claimed = min(qty, max(ahead - free, 0))
+        parts.append(f"{row['next_receipt_ref']} brings {qty} on "
+                     f"{_day(row['next_receipt_due'])}"
+                     + (f", {claimed} already claimed by orders ahead" if claimed else ""))
+    elif free < needed:
+        parts.append("no expected receipt")
+    if ahead and not claimed:
+        parts.append(f"{ahead} wanted by backorders ahead")
+    if eta is None or pd.isna(eta):
+        ending = "no ETA: no known supply covers it"
+    elif covered_by == "free stock":
+        ending = "releasable now" if pd.Timestamp(eta).date() <= today else f"ETA {_day(eta)}"
+    else:
+        ending = f"ETA {_day(eta)}"
+    return "; ".join(parts) + f": {ending}{late}."
+
+
+def why_waiting(cur: duckdb.DuckDBPyConnection, order_no: str, eta: dict | None,
+                today: date) -> pd.DataFrame:
+    """Per SKU of the backorder: the numbers, and the reason. `eta` is the order's row of
+    `backorder_eta` (None when it is not an open backorder: its rows then say so)."""
+    found = cur.execute("SELECT status FROM orders WHERE order_no = ?", [order_no]).fetchall()
+    if not found:
+        raise ValidationError(f"Order {order_no} was not found", column="order_no",
+                              value=order_no)
+    frame = _numbers(cur, order_no)
+    frame["next_receipt_claimed"] = [
+        min(int(q), max(int(a) - int(f), 0)) if pd.notna(q) else 0
+        for q, a, f in zip(frame["next_receipt_qty"], frame["ahead_in_rank"], frame["free"],
+                           strict=True)]
+    if found[0][0] != "Back Order":
+        frame["reason"] = f"Order {order_no} is {found[0][0]}, not waiting"
+    else:
+        when = (eta or {}).get("eta")
+        covered = (eta or {}).get("covered_by")
+        late_by = (eta or {}).get("late_by_days")
+        late = (f", {int(late_by)} days after its ship-by date"
+                if late_by is not None and pd.notna(late_by) and late_by > 0 else "")
+        frame["reason"] = [_reason(row, when, covered, today, late)
+                           for _, row in frame.iterrows()]
+    return frame[WHY_COLUMNS]
