@@ -37,6 +37,7 @@ class OrderFilter:
     releasable_only: bool = False
     order_nos: list[str] | None = None
     eta: str | None = None  # one of ETA_FILTERS: late, no supply, releasable now, expected
+    ship_by_to: date | None = None  # orders to ship by this date at the latest
 
 
 # What the ETA of a Back Order order says, as a filter over `backorder_eta` (registered as
@@ -64,6 +65,7 @@ def _order_where(cur: duckdb.DuckDBPyConnection, f: OrderFilter,
               (f.sku or "").strip())
         .when(f.date_from, "order_date >= ?", f.date_from)
         .when(f.date_to, "order_date <= ?", f.date_to)
+        .when(f.ship_by_to, "ship_by <= ?", f.ship_by_to)
         .when(text, "(order_no = ? OR starts_with(order_no, ? || '.') "
                     f"OR {contains('customer')} "
                     f"OR order_no IN (SELECT order_no FROM order_lines WHERE {SKU_PREFIX}))",
