@@ -195,3 +195,10 @@ def backorders_of(path: str, order_no: str) -> list[str]:
     root = str(order_no).split(".")[0]
     frame = warehouse_at(path).orders(OrderFilter(search=root), sort="order_no")
     return frame.loc[frame["parent_order_no"] == str(order_no), "order_no"].tolist()
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def why_waiting(path: str, order_no: str) -> pd.DataFrame:
+    """Why one backorder waits, SKU by SKU: the numbers, who holds the stock, the next
+    receipt and a one-line reason (the order's record)."""
+    return warehouse_at(path).why_waiting(order_no)
