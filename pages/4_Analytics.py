@@ -1,14 +1,15 @@
 """Backorder analytics: volume over time, aging, top SKUs with their stock, fill rate per
-run. Every chart follows the filters, and its data can be downloaded."""
+run, each following the filters; and the ETA outlook of every open backorder. Every
+chart's data can be downloaded."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from engine import BackorderFilter
-from ui import charts, data
+from ui import charts, data, receipts
 from ui.export import export_frame
-from ui.layout import page, stop_if_empty
+from ui.layout import PAGES, page, stop_if_empty
 
 path = page("Backorder analytics", ":material/monitoring:", "Backorders by creation date. "
             "Fill rates are first-time rates per run, before any release.")
@@ -50,3 +51,27 @@ for row in (panels[:2], panels[2:]):
             with st.popover(f"Download {TITLES[name]} data", icon=":material/download:"):
                 export_frame(st, frame, f"backorder_{name}", f"an_download_{name}",
                              label="Data")
+
+OUTLOOK_DAYS = 28
+outlook = receipts.outlook(path, OUTLOOK_DAYS)
+with st.container(border=True, key="an_panel_eta"):
+    waiting, waiting_units = charts.no_supply(outlook)
+    ahead = outlook[outlook["day"].notna()]
+    with st.container(horizontal=True, key="an_eta_metrics"):
+        st.metric("Expected to release in 4 weeks", f"{int(ahead['orders'].sum()):,}",
+                  border=True, help="Backorders whose ETA falls in the next 28 days")
+        st.metric("Units", f"{int(ahead['units'].sum()):,}", border=True)
+        st.metric("No known supply", f"{waiting:,}", border=True,
+                  help="Backorders that neither free stock nor any expected receipt covers: "
+                       "they have no ETA")
+        st.metric("Units with no known supply", f"{waiting_units:,}", border=True)
+    st.plotly_chart(charts.eta_outlook_figure(outlook), key="an_chart_eta",
+                    alt="Backorders expected to release per day over the next four weeks, "
+                        "by free stock or expected receipts")
+    st.caption("Every open backorder, whatever the filters: its ETA is the day the release "
+               "rule would release it if every expected receipt arrived on its due date.")
+    links = st.columns([1, 1, 2], vertical_alignment="center")
+    with links[0].popover("Download ETA outlook data", icon=":material/download:"):
+        export_frame(st, outlook, "eta_outlook", "an_download_eta", label="Data")
+    links[1].page_link(PAGES["receipts"], label="Expected receipts",
+                       icon=":material/move_to_inbox:")

@@ -104,3 +104,51 @@ def test_one_palette_everywhere():
     assert hex_of(ORDER_STATUS_COLORS, "Back Order") == HEX["orange"]
     assert hex_of(SEVERITY_COLORS, "error") == HEX["red"]
     assert hex_of(ORDER_STATUS_COLORS, "unknown") == HEX["gray"]
+
+
+def outlook_frame(ahead: list[tuple[str, str, int, int]], backlog: tuple[int, int]):
+    """An eta_outlook frame: (day, covered_by, orders, units) rows, then the no-supply row."""
+    days = sorted({d for d, *_ in ahead}) or ["2026-11-01"]
+    rows = [{"day": pd.Timestamp(d), "covered_by": c, "orders": 0, "units": 0}
+            for d in days for c in ("free stock", "expected receipts")]
+    for day, cover, orders, units in ahead:
+        row = next(r for r in rows if r["day"] == pd.Timestamp(day) and r["covered_by"] == cover)
+        row.update(orders=orders, units=units)
+    rows.append({"day": pd.NaT, "covered_by": "no supply", "orders": backlog[0],
+                 "units": backlog[1]})
+    return pd.DataFrame(rows)[["day", "orders", "units", "covered_by"]]
+
+
+def test_eta_outlook_stacks_free_stock_under_expected_receipts():
+    outlook = outlook_frame([("2026-11-01", "free stock", 2, 7),
+                             ("2026-11-03", "expected receipts", 3, 12),
+                             ("2026-11-03", "free stock", 1, 1)], backlog=(4, 30))
+    fig = charts.eta_outlook_figure(outlook)
+    assert fig.layout.barmode == "stack"
+    free, receipts = fig.data
+    assert (free.name, receipts.name) == ("Free stock", "Expected receipts")
+    assert list(free.y) == [7, 1] and list(receipts.y) == [0, 12]
+    assert list(receipts.customdata) == [0, 3]  # backorders, in the hover
+    assert "backorders" in receipts.hovertemplate
+    assert free.marker.color == charts.COVER_COLORS["free stock"]
+    (note,) = fig.layout.annotations
+    assert note.text == "No known supply: 4 backorders, 30 units"
+    assert charts.no_supply(outlook) == (4, 30)
+
+
+def test_eta_outlook_says_why_it_is_empty():
+    nothing = charts.eta_outlook_figure(outlook_frame([], backlog=(0, 0)))
+    assert not nothing.data
+    assert "No backorder is waiting" in nothing.layout.annotations[0].text
+    unsupplied = charts.eta_outlook_figure(outlook_frame([], backlog=(5, 17)))
+    assert not unsupplied.data
+    text = unsupplied.layout.annotations[0].text
+    assert "no free stock or expected receipt covers the 5 waiting (17 units)" in text
+
+
+def test_eta_outlook_takes_the_engine_frame_as_it_is(demo):
+    outlook = demo.eta_outlook(28)
+    fig = charts.eta_outlook_figure(outlook)
+    shown = sum(sum(t.y) for t in fig.data)
+    assert shown == int(outlook.loc[outlook["day"].notna(), "units"].sum()) > 0
+    assert "28 days" in fig.layout.title.text

@@ -12,6 +12,9 @@ from .colors import HEX, STOCK_STATUS_COLORS
 from .text import plotly_text
 
 EVENT_COLORS = {"created": HEX["orange"], "released": HEX["green"]}
+# What covers the backorders expected to release, bottom of the stack first.
+COVER_COLORS = {"free stock": HEX["green"], "expected receipts": HEX["blue"]}
+NO_SUPPLY_COLOR = HEX["red"]
 WAITING_COLOR = HEX["orange"]
 
 
@@ -21,10 +24,10 @@ def _layout(fig: go.Figure, title: str, x: str, y: str) -> go.Figure:
     return fig
 
 
-def _empty(title: str) -> go.Figure:
+def _empty(title: str, why: str = "No backorders match these filters") -> go.Figure:
     """A blank figure that says why it is blank, rather than an empty axis."""
     fig = go.Figure()
-    fig.add_annotation(text="No backorders match these filters", showarrow=False,
+    fig.add_annotation(text=why, showarrow=False,
                        xref="paper", yref="paper", x=0.5, y=0.5, font={"size": 14})
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
@@ -94,3 +97,39 @@ def fill_rate_figure(rates: pd.DataFrame) -> go.Figure:
     fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
     fig.update_xaxes(dtick=1)
     return _layout(fig, title, "Run", "Fill rate")
+
+
+def no_supply(outlook: pd.DataFrame) -> tuple[int, int]:
+    """(backorders, units) that no known supply covers: the outlook's row without a day."""
+    rows = outlook[outlook["day"].isna()]
+    return int(rows["orders"].sum()), int(rows["units"].sum())
+
+
+def eta_outlook_figure(outlook: pd.DataFrame) -> go.Figure:
+    """Units of backorders expected to release per day (the backorders in the hover),
+    stacked by what covers them: free stock now, or expected receipts on their due dates.
+    The backlog no known supply covers has no day; it is named above the bars."""
+    ahead = outlook[outlook["day"].notna()]
+    days = ahead["day"].nunique()
+    title = f"ETA outlook: backorders expected to release, next {days} days"
+    orders, units = no_supply(outlook)
+    if int(ahead["units"].sum()) == 0:
+        why = ("No backorder is waiting: there is nothing to release" if orders == 0 else
+               f"No backorder is expected to release in the next {days} days: no free stock "
+               f"or expected receipt covers the {orders:,} waiting ({units:,} units)")
+        return _empty(title, why)
+    fig = go.Figure()
+    for cover, color in COVER_COLORS.items():
+        rows = ahead[ahead["covered_by"] == cover]
+        name = cover.capitalize()
+        fig.add_bar(x=rows["day"], y=rows["units"], name=name, marker_color=color,
+                    customdata=rows["orders"],
+                    hovertemplate="%{x|%d %b}: %{y:,} units, %{customdata:,} backorders"
+                                  "<extra>" + name + "</extra>")
+    fig.update_layout(barmode="stack")
+    fig.add_annotation(
+        text=(f"No known supply: {orders:,} backorders, {units:,} units" if orders
+              else "Every waiting backorder has known supply"),
+        showarrow=False, xref="paper", yref="paper", x=1, y=1.02, xanchor="right",
+        yanchor="bottom", font={"color": NO_SUPPLY_COLOR if orders else HEX["gray"]})
+    return _layout(fig, title, "Day", "Units expected to release")
