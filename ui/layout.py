@@ -26,6 +26,7 @@ PAGES = {
     "cancel": "pages/8_Cancel.py",
     "audit": "pages/9_Audit.py",
     "import": "pages/10_Import.py",
+    "receipts": "pages/11_Expected_receipts.py",
 }
 # The sidebar menu, in order: (page, label, Material icon).
 MENU = [
@@ -36,6 +37,7 @@ MENU = [
     (PAGES["analytics"], "Analytics", ":material/monitoring:"),
     (PAGES["items"], "Items", ":material/sell:"),
     (PAGES["inventory"], "Inventory", ":material/warehouse:"),
+    (PAGES["receipts"], "Expected receipts", ":material/move_to_inbox:"),
     (PAGES["ship"], "Ship", ":material/outbound:"),
     (PAGES["cancel"], "Cancel", ":material/cancel:"),
     (PAGES["audit"], "Audit", ":material/history:"),
