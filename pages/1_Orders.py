@@ -49,6 +49,13 @@ with st.sidebar:
     st.date_input("Order date from", value=None, key=orders.F["date_from"],
                   persist_state=KEEP)
     st.date_input("Order date to", value=None, key=orders.F["date_to"], persist_state=KEEP)
+    st.selectbox("ETA", list(orders.ETA_CHOICES), index=None, key=orders.F["eta"],
+                 format_func=orders.ETA_CHOICES.get, placeholder="Any",
+                 persist_state=KEEP,
+                 help="Back Order orders by when they are expected to ship, if every "
+                      "expected receipt arrives on its due date")
+    st.date_input("Ship by (at the latest)", value=None, key=orders.F["ship_by_to"],
+                  persist_state=KEEP, help="Orders due to ship by this date or earlier")
     st.checkbox("Releasable now", key=orders.F["releasable_only"], persist_state=KEEP,
                 help="Backorders whose every SKU is covered by free Available stock")
     st.text_input("Search", key=orders.F["search"], persist_state=KEEP,

@@ -17,7 +17,10 @@ SELECT = "Select"
 ROW_HEIGHT = 35
 EDITABLE = ("priority", "ship_complete")
 WHY = "why_waiting"
-COLUMNS = [SELECT, "order", "status", WHY, "priority", "ship_complete", "order_date",
+LATE = "late_by_days"
+NO_SUPPLY = "no known supply"  # what Covered by says of a backorder nothing covers yet
+COLUMNS = [SELECT, "order", "status", "eta", LATE, WHY, "covered_by", "ship_by", "priority",
+           "ship_complete", "order_date",
            "age_days", "ship_code", "customer", "lines", "units", "units_allocated",
            "units_backordered", "units_shorted", "value", "skus", "parent_order_no"]
 # What a person reads for each column, by the engine's column name (the Sort control uses
@@ -28,15 +31,17 @@ LABELS = {
     "age_days": "Waiting (days)", "ship_code": "Ship code", "customer": "Customer",
     "lines": "Lines", "units": "Units", "units_allocated": "Allocated",
     "units_backordered": "Back-ordered", "units_shorted": "Shorted", "value": "Value",
-    "skus": "SKUs", "parent_order_no": "Parent",
+    "skus": "SKUs", "parent_order_no": "Parent", "eta": "ETA", LATE: "Late by (days)",
+    "covered_by": "Covered by", "ship_by": "Ship by",
 }
 
 
 def grid_frame(page: pd.DataFrame, selected: set[str] | list[str],
                reasons: dict[str, str] | None = None) -> pd.DataFrame:
     """The page of orders as the grid shows it: indexed by order_no (so ticks follow orders,
-    not positions), Select first, status as a coloured badge, and why each Back Order
-    waits (`reasons`, by order number)."""
+    not positions), Select first, status as a coloured badge, and for each Back Order
+    when it is expected to ship (ETA, what covers it, how late that is against its ship-by
+    date) and why it waits (`reasons`, by order number)."""
     chosen = set(selected)
     frame = page.set_index("order_no", drop=False)
     frame.index.name = "order_no"
@@ -44,8 +49,28 @@ def grid_frame(page: pd.DataFrame, selected: set[str] | list[str],
     frame.insert(0, SELECT, [n in chosen for n in frame.index])
     frame["order_date"] = pd.to_datetime(frame["order_date"]).dt.date
     frame[WHY] = [(reasons or {}).get(n) for n in frame.index]
+    waiting = frame["status"] == "Back Order"
+    for column in ("eta", "ship_by"):
+        if column in frame.columns:
+            frame[column] = [None if pd.isna(d) else pd.Timestamp(d).date()
+                             for d in frame[column]]
+    if "eta" in frame.columns:
+        frame[LATE] = [late_text(d) if w else None
+                       for d, w in zip(frame.get(LATE, [None] * len(frame)), waiting,
+                                       strict=True)]
+        frame["covered_by"] = [
+            (c if isinstance(c, str) and c else NO_SUPPLY) if w else None
+            for c, w in zip(frame.get("covered_by", [None] * len(frame)), waiting,
+                            strict=True)]
     frame = as_badges(frame, "status")
     return frame[[c for c in COLUMNS if c in frame.columns]]
+
+
+def late_text(days: object) -> str | None:
+    """'late by 3 days' when the ETA falls after the ship-by date, else nothing."""
+    if days is None or pd.isna(days) or int(days) <= 0:
+        return None
+    return f"late by {int(days)} day{'' if int(days) == 1 else 's'}"
 
 
 def ticks(edited: pd.DataFrame) -> tuple[list[str], list[str]]:
@@ -78,9 +103,21 @@ def column_config(editable: bool = True) -> dict[str, object]:
                                                 width="small", pinned=True),
         "order": st.column_config.TextColumn("Order", disabled=True, pinned=True),
         "status": badge_column("Status", ORDER_STATUS_COLORS),
+        "eta": st.column_config.DateColumn(
+            "ETA", format=DATE_FORMAT, disabled=True,
+            help="For a Back Order: the day it would be released if every expected receipt "
+                 "arrived on its due date; empty when no known supply covers it"),
+        LATE: st.column_config.TextColumn(
+            "Late", disabled=True,
+            help="How many days the ETA falls after the order's ship-by date"),
         WHY: st.column_config.TextColumn(
             "Why waiting", disabled=True, width="medium",
             help="For a Back Order: each SKU whose free stock does not cover it"),
+        "covered_by": st.column_config.TextColumn(
+            "Covered by", disabled=True,
+            help="For a Back Order: free stock, or the expected receipts that complete it"),
+        "ship_by": st.column_config.DateColumn("Ship by", format=DATE_FORMAT, disabled=True,
+                                               help="The day the order should ship by"),
         "priority": number(
             "Priority", min_value=1, max_value=5, step=1, format="%d", disabled=not editable,
             help="1 is most urgent; editable until the order is processed"),

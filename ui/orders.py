@@ -9,6 +9,7 @@ from datetime import date
 import streamlit as st
 
 from engine import ORDER_STATUSES, OrderFilter
+from engine.reads import ETA_FILTERS
 
 from .state import clear_grids
 from .text import escape_md
@@ -26,7 +27,11 @@ F = {  # widget keys of the filters
     "statuses": "orders_f_status", "ship_codes": "orders_f_ship",
     "priorities": "orders_f_priority", "sku": "orders_f_sku", "date_from": "orders_f_from",
     "date_to": "orders_f_to", "releasable_only": "orders_f_releasable",
-    "search": "orders_f_search",
+    "search": "orders_f_search", "eta": "orders_f_eta", "ship_by_to": "orders_f_ship_by_to",
+}
+ETA_CHOICES = {  # the ETA filter's options, as the analyst reads them
+    "late": "Late (ETA after ship-by)", "no supply": "No known supply",
+    "releasable now": "Releasable now (free stock)", "expected": "Expected (a receipt covers it)",
 }
 SHOWN_TICKS_KEY = "orders_grid_shown_ticks"
 SELECT_ALL_CAP = 50_000  # a selection larger than this is refused rather than held in a session
@@ -66,11 +71,12 @@ def sync_ticks(ticked: list[str], unticked: list[str]) -> None:
 
 
 def apply_query_params() -> None:
-    """Deep links (?status=Back Order, ?releasable=1, ?order=140.001, ?sku=TR-GR) seed the
-    filters, or open an order's record, before the widgets render. They are taken out of
-    the URL once applied, so the same link followed again applies again, and a rerun does
-    not undo what the analyst changed since."""
-    params = {k: st.query_params.get_all(k) for k in ("status", "releasable", "order", "sku")}
+    """Deep links (?status=Back Order, ?releasable=1, ?order=140.001, ?sku=TR-GR, ?eta=late)
+    seed the filters, or open an order's record, before the widgets render. They are taken
+    out of the URL once applied, so the same link followed again applies again, and a rerun
+    does not undo what the analyst changed since."""
+    params = {k: st.query_params.get_all(k)
+              for k in ("status", "releasable", "order", "sku", "eta")}
     if not any(params.values()):
         return
     if params["status"]:  # only real statuses: a link cannot put junk into the filter
@@ -79,6 +85,8 @@ def apply_query_params() -> None:
         st.session_state[F["releasable_only"]] = params["releasable"][0] in ("1", "true")
     if params["sku"]:
         st.session_state[F["sku"]] = params["sku"][0]
+    if params["eta"] and params["eta"][0] in ETA_FILTERS:  # a known ETA filter only
+        st.session_state[F["eta"]] = params["eta"][0]
     if params["order"]:
         open_record(params["order"][0])
     for key in params:
@@ -112,6 +120,7 @@ def current_filter() -> OrderFilter:
     s = st.session_state
     date_from: date | None = s.get(F["date_from"])
     date_to: date | None = s.get(F["date_to"])
+    eta = s.get(F["eta"])
     return OrderFilter(
         statuses=list(s.get(F["statuses"]) or []) or None,
         ship_codes=list(s.get(F["ship_codes"]) or []) or None,
@@ -120,6 +129,8 @@ def current_filter() -> OrderFilter:
         date_from=date_from, date_to=date_to,
         search=(s.get(F["search"]) or "").strip() or None,
         releasable_only=bool(s.get(F["releasable_only"])),
+        eta=eta if eta in ETA_FILTERS else None,
+        ship_by_to=s.get(F["ship_by_to"]),
     )
 
 
