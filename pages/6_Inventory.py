@@ -1,8 +1,9 @@
-"""Inventory: receive (which releases waiting backorders by itself), adjust, change status.
-Each form shows the SKU's stock before the change, keeps what was typed when a change is
-refused, and asks again before a change of unusual size. A receipt goes on as a job (it
-may release many backorders). After an adjustment or status change, the backorders now
-releasable are offered for review, since those events release nothing on their own."""
+"""Inventory: receive (optionally against an expected receipt), adjust, change status, and
+the auto-release setting: which of these events release waiting backorders by themselves
+(receipts only, by default). Each form shows the SKU's stock before the change, keeps what
+was typed when a change is refused, and asks again before a change of unusual size. A
+receipt goes on as a job (it may release many backorders). After a change that released
+nothing by itself, the backorders now releasable are offered for review."""
 
 from __future__ import annotations
 
@@ -20,29 +21,37 @@ from ui.text import escape_md
 SHOW_RELEASABLE = "inventory_show_releasable"
 RELEASABLE_ROWS = 1_000
 LAST_RECEIPT = "inventory_last_receipt"
+LAST_CHANGE = "inventory_last_change"  # an adjustment or status change that auto-released
+RECEIPT_ERROR = "inventory_receipt_error"  # why the last receipt was refused
 PENDING = "inventory_pending"  # a large change waiting for the analyst's confirmation
 CLEAR = "inventory_clear"  # the form whose inputs go, now that its change was made
-FORM_INPUTS = {"receive": {"inv_recv_qty": 1, "inv_recv_reason": ""},
+FORM_INPUTS = {"receive": {"inv_recv_qty": 1, "inv_recv_reason": "", "inv_recv_ref": ""},
                "adjust": {"inv_adj_delta": 0, "inv_adj_reason": ""},
                "status": {"inv_st_qty": 1, "inv_st_reason": ""}}
 RECEIPT_JOB = "receipt"
 ON_HAND_ROWS = 500  # the on-hand table is searched in DuckDB, never loaded whole
 
-path = page("Inventory", ":material/warehouse:", "Receipts release waiting backorders at "
-            "once. Adjustments and status changes do not: release those backorders by hand.")
+path = page("Inventory", ":material/warehouse:")
 stop_if_empty(path)
 wh = warehouse()
+setting = stock.auto_release(path)
+st.caption(f"{setting.describe()}. " + stock.released_by_hand(setting)
+           + "Change this under Auto-release, below the forms.")
 
 
 def receipt_ended(job: jobs.Job) -> None:
     """Show what a receipt released (or why it was refused)."""
-    if job.state != "done":
-        st.error(escape_md(job.error), icon=":material/error:")
+    if job.state != "done":  # shown with the results below (a quick one reruns first)
+        st.session_state[RECEIPT_ERROR] = job.error
         return
     receipt = job.result
     st.session_state[LAST_RECEIPT] = {"sku": receipt.sku, "qty": receipt.qty,
-                                      "id": receipt.receipt_id, "released": receipt.released}
-    st.session_state[SHOW_RELEASABLE] = False
+                                      "id": receipt.receipt_id, "released": receipt.released,
+                                      "ref": receipt.ref, "line": receipt.ref_line_no,
+                                      "over": receipt.over_received}
+    st.session_state.pop(LAST_CHANGE, None)
+    # With auto-release on receipts off, what the receipt made releasable is offered.
+    st.session_state[SHOW_RELEASABLE] = not stock.auto_release(path).on_receipt
     st.session_state[CLEAR] = "receive"
     after_write(f"Received {plural(receipt.qty, 'unit')} of {receipt.sku}; released "
                 f"{plural(len(receipt.released), 'backorder')}")
@@ -65,7 +74,7 @@ def apply(change: dict) -> None:
         job = name and jobs.launch(
             RECEIPT_JOB, f"Receipt of {plural(change['qty'], 'unit')} of {sku}", name,
             lambda progress: wh.receive(sku, change["qty"], user=name,
-                                        reason=change["reason"]))
+                                        reason=change["reason"], ref=change.get("ref")))
         if job:
             if not job.running:
                 jobs.take_finished(RECEIPT_JOB)
@@ -73,19 +82,25 @@ def apply(change: dict) -> None:
             st.rerun()
         return
     if kind == "adjust":
-        ok, _ = attempt(lambda: wh.adjust(sku, change["qty"], reason=change["reason"],
-                                          user=user(), status=change["status"]))
+        ok, result = attempt(lambda: wh.adjust(sku, change["qty"], reason=change["reason"],
+                                               user=user(), status=change["status"]))
         done = f"Adjusted {sku} {change['status']} by {change['qty']:+,d}"
     else:
-        ok, _ = attempt(lambda: wh.change_status(sku, change["qty"], change["from"],
-                                                 change["to"], user=user(),
-                                                 reason=change["reason"]))
+        ok, result = attempt(lambda: wh.change_status(sku, change["qty"], change["from"],
+                                                      change["to"], user=user(),
+                                                      reason=change["reason"]))
         done = (f"Moved {plural(change['qty'], 'unit')} of {sku} from {change['from']} to "
                 f"{change['to']}")
     if ok:
+        released = list(getattr(result, "released", None) or [])
+        st.session_state.pop(LAST_RECEIPT, None)
+        st.session_state[LAST_CHANGE] = {"what": done, "released": released,
+                                          "event": ("adjustments" if kind == "adjust"
+                                                    else "status changes")}
         st.session_state[SHOW_RELEASABLE] = True
         st.session_state[CLEAR] = kind
-        after_write(done)
+        after_write(done + (f"; released {plural(len(released), 'backorder')}" if released
+                            else ""))
         st.rerun()
 
 
@@ -106,7 +121,8 @@ pending = st.session_state.get(PENDING)
 if pending:
     with st.container(border=True, key="inventory_confirm"):
         if pending["kind"] == "receive":
-            what = f"receive {plural(pending['qty'], 'unit')} of {pending['sku']}"
+            what = (f"receive {plural(pending['qty'], 'unit')} of {pending['sku']}"
+                    + (f" against {pending['ref']}" if pending.get("ref") else ""))
         elif pending["kind"] == "adjust":
             what = f"adjust {pending['sku']} {pending['status']} by {pending['qty']:+,d} units"
         else:
@@ -134,11 +150,16 @@ with receive_tab:
         with st.form("inventory_receive_form", clear_on_submit=False):
             qty = st.number_input("Quantity received", min_value=1, step=1, key="inv_recv_qty")
             reason = st.text_input("Reference", key="inv_recv_reason", placeholder="e.g. PO 4711")
+            ref = st.text_input("Against expected receipt", key="inv_recv_ref",
+                                placeholder="optional, e.g. PO-7701",
+                                help="Book the units against this purchase order or "
+                                     "transfer's open quantity (see Expected receipts)")
             if st.form_submit_button("Receive", type="primary", disabled=not can_write(),
                                      help=write_help("Receive into Available; releases what "
-                                                     "it can")):
+                                                     "it can when auto-release on receipts "
+                                                     "is on")):
                 submit({"kind": "receive", "sku": sku, "qty": int(qty),
-                        "reason": reason.strip() or None})
+                        "reason": reason.strip() or None, "ref": ref.strip() or None})
 
 with adjust_tab:
     form_col, stock_col = st.columns([3, 2], gap="large")
@@ -175,14 +196,44 @@ with status_tab:
                 submit({"kind": "status", "sku": sku, "qty": int(qty), "from": from_status,
                         "to": to_status, "reason": reason.strip() or None})
 
+refused = st.session_state.pop(RECEIPT_ERROR, None)
+if refused:
+    st.error(escape_md(refused), icon=":material/error:")
 receipt = st.session_state.get(LAST_RECEIPT)
-if receipt:
+if receipt and not refused:
     released = receipt["released"]
+    against = (f" against {escape_md(receipt['ref'])} line {receipt['line']}"
+               if receipt.get("ref") else "")
     st.success(f"Receipt {receipt['id']}: {plural(receipt['qty'], 'unit')} of "
-               f"{escape_md(receipt['sku'])} into Available. "
+               f"{escape_md(receipt['sku'])} into Available{against}. "
                + (f"Released by itself: {escape_md(', '.join(released))}." if released
                   else "No waiting backorder could be released by it."),
                icon=":material/inventory:")
+    if receipt.get("over"):
+        st.warning(f"{plural(receipt['over'], 'unit')} more than {escape_md(receipt['ref'])} "
+                   f"line {receipt['line']} still expected: booked as an over-receipt.",
+                   icon=":material/warning:")
+change = st.session_state.get(LAST_CHANGE)
+if change and change["released"]:
+    st.success(f"{escape_md(change['what'])}. Released by itself (auto-release on "
+               f"{change['event']}): {escape_md(', '.join(change['released']))}.",
+               icon=":material/lock_open:")
+
+with st.expander("Auto-release", icon=":material/bolt:"):
+    st.caption("Which changes release the backorders waiting for a SKU by themselves, "
+               "in rank order, as soon as its stock is Available. Off for adjustments and "
+               "status changes by default, as in the WMS.")
+    chosen = stock.auto_release_toggles(setting, disabled=not can_write())
+    st.markdown(f"Now: **{escape_md(setting.describe())}**")
+    if st.button("Save auto-release", key="inventory_auto_save", type="primary",
+                 disabled=not can_write() or chosen == setting,
+                 help=write_help("Save the three choices; the change is audited")):
+        ok, saved = attempt(lambda: wh.set_auto_release(
+            on_receipt=chosen.on_receipt, on_adjustment=chosen.on_adjustment,
+            on_status_change=chosen.on_status_change, user=user()))
+        if ok:
+            after_write(f"Auto-release saved: {saved.describe()}")
+            st.rerun()
 
 if st.session_state.get(SHOW_RELEASABLE):
     with st.container(border=True):

@@ -113,3 +113,69 @@ def test_a_large_catalogue_is_picked_by_typing_the_start_of_a_sku(small_db):
     assert not at.exception and not at.error
     stock = wh.inventory("BULK-02493").set_index("status")["qty"]
     assert stock["Available"] == 4
+
+
+def test_auto_release_is_off_for_adjustments_by_default_and_saving_it_is_audited(small_db):
+    wh = open_db(small_db)
+    wh.run_fulfillment(["1", "2", "3"])  # 2.001 waits for 5 A, 3.001 for 3 B
+    at = app(INVENTORY)
+    toggles = {t.key: t.value for t in at.toggle}
+    assert toggles == {"inv_auto_receipt": True, "inv_auto_adjustment": False,
+                       "inv_auto_status": False}
+    assert "released automatically on receipts" in at.caption[0].value
+    assert at.button(key="inventory_auto_save").disabled  # nothing changed yet
+    at.toggle(key="inv_auto_adjustment").set_value(True).run()
+    at.toggle(key="inv_auto_status").set_value(True).run()
+    at.button(key="inventory_auto_save").click().run()
+    assert not at.exception and not at.error
+    assert wh.auto_release().on_adjustment and wh.auto_release().on_status_change
+    logged = wh.audit_log(limit=1).iloc[0]
+    assert logged["action"] == "auto_release_changed" and logged["user"] == "analyst"
+    assert "adjustment: on" in logged["detail"]
+    assert "receipts, adjustments, status changes" in at.caption[0].value
+
+    # An adjustment now releases by itself, and the screen says which.
+    at.selectbox(key="inv_adj_sku").select("A")
+    at.number_input(key="inv_adj_delta").set_value(5)
+    at.button(key=ADJUST).click().run()
+    assert not at.exception and not at.error
+    assert wh.order("2.001")["status"] != "Back Order"
+    said = shown(at.success[0].value)
+    assert "auto-release on adjustments" in said and "2.001" in said
+    # ... and so does a status change into Available.
+    at.selectbox(key="inv_st_sku").select("B")
+    at.number_input(key="inv_st_qty").set_value(3)
+    at.button(key=CHANGE).click().run()
+    assert not at.exception and not at.error
+    assert "3.001" in shown(at.success[0].value)
+
+
+def test_a_receipt_against_an_expected_receipt_says_so(small_db):
+    import pandas as pd
+
+    wh = open_db(small_db)
+    wh.import_expected_receipts(pd.DataFrame({"ref": ["PO-9"], "line_no": [1], "sku": ["A"],
+                                              "qty": [3], "due_date": ["2026-12-01"]}))
+    at = app(INVENTORY)
+    at.selectbox(key="inv_recv_sku").select("A")
+    at.number_input(key="inv_recv_qty").set_value(5)
+    at.text_input(key="inv_recv_ref").set_value("PO-9")
+    at.button(key=RECEIVE).click().run()
+    assert not at.exception and not at.error
+    assert "against PO-9 line 1" in shown(at.success[0].value)
+    assert "2 units more than PO-9 line 1" in shown(at.warning[0].value)
+    assert int(wh.expected_receipts()["received_qty"].iloc[0]) == 5
+    assert at.text_input(key="inv_recv_ref").value == ""  # made: the form is cleared
+
+    at.text_input(key="inv_recv_ref").set_value("PO-NONE")
+    at.button(key=RECEIVE).click().run()
+    assert not at.exception
+    assert "There is no expected receipt PO" in shown(at.error[0].value)
+
+
+def test_viewing_only_cannot_change_auto_release(small_db, monkeypatch):
+    monkeypatch.setenv("BACKORDER_READ_ONLY", "1")
+    at = app(INVENTORY)
+    assert all(t.disabled for t in at.toggle)
+    save = at.button(key="inventory_auto_save")
+    assert save.disabled and "Viewing only" in save.help

@@ -1,12 +1,16 @@
 """The Inventory screen's helpers: one SKU's stock shown before a change is submitted, a
-confirmation asked above a sane size, and the SKU kept alike in the three forms."""
+confirmation asked above a sane size, the SKU kept alike in the three forms, and the
+auto-release setting's toggles."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from engine.auto_release import AutoRelease
+
 from . import data
 from .labels import plural
+from .state import warehouse_at
 from .text import escape_md
 
 LARGE_UNITS = 10_000  # a change above this many units is confirmed first
@@ -91,3 +95,43 @@ def panel(path: str, sku: str | None, key: str) -> None:
         st.metric("Frozen", f"{stock['frozen']:,}", border=True)
         st.metric("Damaged", f"{stock['damaged']:,}", border=True)
         st.metric("Quarantine", f"{stock['quarantine']:,}", border=True)
+
+
+AUTO_KEYS = {"on_receipt": "inv_auto_receipt", "on_adjustment": "inv_auto_adjustment",
+             "on_status_change": "inv_auto_status"}
+AUTO_LABELS = {"on_receipt": "On receipt", "on_adjustment": "On adjustment",
+               "on_status_change": "On status change"}
+AUTO_HELP = {"on_receipt": "A receipt releases the backorders waiting for its SKU",
+             "on_adjustment": "An adjustment that adds Available stock releases them",
+             "on_status_change": "A status change into Available releases them"}
+AUTO_SEEDED = "_inv_auto_seeded"  # the saved setting the toggles were last set from
+
+
+@st.cache_data(ttl=data.TTL, show_spinner=False)
+def auto_release(path: str) -> AutoRelease:
+    """Which availability events release waiting backorders by themselves."""
+    return warehouse_at(path).auto_release()
+
+
+def auto_release_toggles(saved: AutoRelease, disabled: bool) -> AutoRelease:
+    """One toggle per event, set from the saved setting (again whenever it changed, here
+    or at another desk); returns what the toggles now say."""
+    if st.session_state.get(AUTO_SEEDED) != saved:
+        st.session_state[AUTO_SEEDED] = saved
+        for name, key in AUTO_KEYS.items():
+            st.session_state[key] = getattr(saved, name)
+    chosen = {name: st.toggle(AUTO_LABELS[name], key=key, disabled=disabled,
+                              help=AUTO_HELP[name])
+              for name, key in AUTO_KEYS.items()}
+    return AutoRelease(**chosen)
+
+
+def released_by_hand(setting: AutoRelease) -> str:
+    """A sentence naming the events that release nothing on their own, or nothing."""
+    off = [AUTO_LABELS[name].removeprefix("On ").replace("receipt", "receipts")
+           .replace("adjustment", "adjustments").replace("status change", "status changes")
+           for name in AUTO_KEYS if not getattr(setting, name)]
+    if not off or len(off) == len(AUTO_KEYS):
+        return ""
+    return (f"{' and '.join(off).capitalize()} release nothing on their own: release those "
+            "backorders by hand. ")
