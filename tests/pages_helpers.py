@@ -26,11 +26,12 @@ INVENTORY = "pages/6_Inventory.py"
 SHIP = "pages/7_Ship.py"
 CANCEL = "pages/8_Cancel.py"
 AUDIT = "pages/9_Audit.py"
+RECEIPTS = "pages/11_Expected_receipts.py"
 # Titles carry their icon in st.title's `icon` (a Material icon), not in the text.
 TITLES = {None: "Backorder desk", ORDERS: "Orders", FULFILLMENT: "Run Fulfillment",
           RELEASE: "Release Back Order", ANALYTICS: "Backorder analytics",
           ITEMS: "Items", INVENTORY: "Inventory", SHIP: "Ship orders",
-          CANCEL: "Cancel orders", AUDIT: "Audit"}
+          CANCEL: "Cancel orders", AUDIT: "Audit", RECEIPTS: "Expected receipts"}
 
 
 def open_db(path: Path) -> engine.Warehouse:

@@ -15,6 +15,7 @@ from pages_helpers import (
     INVENTORY,
     ITEMS,
     ORDERS,
+    RECEIPTS,
     RELEASE,
     SHIP,
     TITLES,
@@ -26,7 +27,7 @@ from pages_helpers import (
 pytest_plugins = ["pages_fixtures"]
 
 SCREENS = [None, ORDERS, FULFILLMENT, RELEASE, ANALYTICS, ITEMS, INVENTORY, SHIP, CANCEL,
-           AUDIT]
+           AUDIT, RECEIPTS]
 
 
 @pytest.fixture
