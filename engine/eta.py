@@ -144,9 +144,11 @@ def _play(waiting: _Waiting, remaining: list[int], receipts: dict[str, np.ndarra
                 released[k] = True
                 out_order.append(k)
                 out_receipt.append(play)
-                out_completing.append(sorted({last_receipt[codes[i]] for i in rows
-                                              if needs[i] > short_today[codes[i]]
-                                              and last_receipt[codes[i]] >= 0}))
+                # The receipt releasing it completes it too, even of a SKU it did not
+                # lack today (orders released since took that SKU's free stock).
+                out_completing.append(sorted({play} | {
+                    last_receipt[codes[i]] for i in rows
+                    if needs[i] > short_today[codes[i]] and last_receipt[codes[i]] >= 0}))
     return out_order, out_receipt, out_completing
 
 
