@@ -68,8 +68,8 @@ with top[1].popover("Download expected receipts", icon=":material/download:"):
     export_read(st, path, "expected_receipts", "expected_receipts", "receipts_download",
                 label="Expected receipts")
 
-table = as_badges(lines.assign(due=lines["overdue"].map({True: "Overdue",
-                                                         False: "Expected"})), "due")
+table = as_badges(lines.assign(due=lines["overdue"].map({True: "Overdue", False: "Expected"}),
+                               first_backorders=lines["first_backorders"].fillna("")), "due")
 picked = st.dataframe(
     table, hide_index=True, key=receipts.TABLE_KEY, on_select="rerun",
     selection_mode="single-row", alt="Open expected receipts, soonest due first",

@@ -21,6 +21,7 @@ SCREENS = [
     ("Analytics", "Analytics", "Backorder analytics"),
     ("Items", "Items", "Items"),
     ("Inventory", "Inventory", "Inventory"),
+    ("Expected_receipts", "Expected receipts", "Expected receipts"),
     ("Ship", "Ship", "Ship orders"),
     ("Cancel", "Cancel", "Cancel orders"),
     ("Audit", "Audit", "Audit"),
