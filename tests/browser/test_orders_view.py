@@ -24,6 +24,15 @@ def matching(app, total: int, page: int = 1, pages: int | None = None) -> None:
     app.see_exactly(f"{total:,} matching orders · page {page} of {pages}")
 
 
+def scroll_to_units(app, grid) -> None:
+    """Scroll the grid sideways until Units shows: the grid is wider than the window, and
+    its accessible copy holds the columns in view (Select and Order stay, pinned)."""
+    box = grid.locator.bounding_box()
+    app.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    app.page.mouse.wheel(600, 0)
+    grid._poll("grid.headers.includes('Units')")
+
+
 def test_sort_by_units_sorts_the_whole_filtered_set(shared_app, oracle):
     """Units, high to low, on Shipped orders: the first row is the largest order of all
     2,000-odd, not of the 25 on screen; a click on a header does not re-sort the page."""
@@ -42,6 +51,8 @@ def test_sort_by_units_sorts_the_whole_filtered_set(shared_app, oracle):
     app.choose("Sort by", "Units")
     app.choose("Direction", "High to low")
     grid = app.grid(ORDERS_GRID)
+    grid.wait_for_row(Order=expected["order_no"].iloc[0])
+    scroll_to_units(app, grid)
     top = grid.wait_for_row(Order=expected["order_no"].iloc[0])
     assert int(top["Units"]) == largest
     rows = grid.rows(25)
