@@ -7,7 +7,16 @@ from __future__ import annotations
 import re
 
 import pytest
-from pages_helpers import ANALYTICS, FULFILLMENT, INVENTORY, ITEMS, ORDERS, RELEASE, app
+from pages_helpers import (
+    ANALYTICS,
+    FULFILLMENT,
+    INVENTORY,
+    ITEMS,
+    ORDERS,
+    RECEIPTS,
+    RELEASE,
+    app,
+)
 
 pytest_plugins = ["pages_fixtures"]
 
@@ -60,7 +69,7 @@ def test_url_parameters_take_anything(demo_db, value):
     for page, params in ((ORDERS, {"order": value, "sku": value, "status": value,
                                    "releasable": value}),
                          (RELEASE, {"orders": value, "from": value}),
-                         (ITEMS, {"view": value})):
+                         (ITEMS, {"view": value}), (RECEIPTS, {"ref": value})):
         at.switch_page(page)
         for key, param in params.items():
             at.query_params[key] = param
