@@ -50,3 +50,35 @@ def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
     """A plain connection with the engine's memory cap, spilling beside the file."""
     return duckdb.connect(str(path), config={"memory_limit": memory_limit(),
                                              "temp_directory": f"{path}.bare-spill"})
+
+# What backorder_eta computes, as one window without the release rule's whole-or-nothing and
+# passing over: per backorder and SKU, the units short once the backorders ranked ahead have
+# had theirs (a running sum of need in rank order, less free stock), and the first open
+# receipt whose running sum of supply in due order covers it (an ASOF join). A backorder's
+# ETA is the latest over its SKUs, null when one is never covered.
+BARE_ETA = """
+    WITH on_hand AS (SELECT sku, sum(qty) AS qty FROM inventory_ledger
+                     WHERE status = 'Available' GROUP BY sku),
+    free AS (SELECT h.sku, greatest(h.qty - coalesce(r.reserved, 0), 0) AS free
+             FROM on_hand h LEFT JOIN sku_reserved r USING (sku)),
+    needs AS (
+        SELECT o.order_no, l.sku, sum(l.ordered_qty - l.allocated_qty) AS need,
+               any_value(o.priority) AS p, any_value(o.order_date) AS d,
+               any_value(o.root_no) AS r, any_value(o.suffix) AS s
+        FROM orders o JOIN order_lines l USING (order_no)
+        WHERE o.status = 'Back Order' GROUP BY o.order_no, l.sku),
+    short AS (
+        SELECT n.order_no, n.sku, sum(n.need) OVER (PARTITION BY n.sku ORDER BY p, d, r, s
+                   ROWS UNBOUNDED PRECEDING) - coalesce(f.free, 0) AS short
+        FROM needs n LEFT JOIN free f USING (sku)),
+    supply AS (
+        SELECT sku, greatest(due_date, current_date) AS arrives,
+               sum(qty - received_qty) OVER (PARTITION BY sku ORDER BY due_date, ref, line_no
+                   ROWS UNBOUNDED PRECEDING) AS supplied
+        FROM expected_receipts WHERE qty > received_qty)
+    SELECT s.order_no,
+           CASE WHEN bool_and(s.short <= 0 OR x.arrives IS NOT NULL)
+                THEN max(CASE WHEN s.short <= 0 THEN current_date ELSE x.arrives END)
+           END AS eta
+    FROM short s ASOF LEFT JOIN supply x ON s.sku = x.sku AND x.supplied >= s.short
+    GROUP BY s.order_no"""

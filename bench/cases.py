@@ -228,6 +228,39 @@ def case_receipt(cfg: dict) -> dict:
     return out
 
 
+def case_eta(cfg: dict) -> dict:
+    """backorder_eta on a fresh copy of the post-run database (backorders wait for supply)
+    and of the releasable one (extra stock covers many today), each with ~10 k expected
+    receipt lines per SF 1 imported first (not timed): the bare ETA window, then the
+    engine's first call after opening (nothing remembered) and its second."""
+    work = Path(cfg["work"])
+    out: dict = {}
+    for label, source in (("post-run", cfg["post_run"]), ("releasable", cfg["releasable"])):
+        rep = copy_db(Path(source), work / "eta-rep.duckdb")
+        receipts = tpch.expected_receipts(rep, cfg["scale"])
+        wh = engine.open(str(rep))
+        try:
+            wh.import_expected_receipts(receipts, user="bench")
+        finally:
+            wh.close()
+        bare_s = bare_sample(rep, bare.BARE_ETA, "df")
+        wh = engine.open(str(rep))
+        try:
+            found, first = measure(wh.backorder_eta)
+            second = measure(wh.backorder_eta)[1]
+        finally:
+            wh.close()
+        remove_db(rep)
+        out[label] = {"receipt_lines": len(receipts),
+                      "receipt_skus": int(receipts["sku"].nunique()),
+                      "open_backorders": len(found),
+                      "with_eta": int(found["eta"].notna().sum()),
+                      "free_stock": int((found["covered_by"] == "free stock").sum()),
+                      "bare": bare_s, "first": as_dict(first), "second": as_dict(second)}
+    out["peak_rss_mb"] = peak_rss_mb()
+    return out
+
+
 def case_profile(cfg: dict) -> dict:
     """One more run, releasable_now and the largest review + release, each on a fresh copy
     with every SQL statement timed: where the time goes (not part of the timings)."""
@@ -269,7 +302,7 @@ def case_profile(cfg: dict) -> dict:
 
 CASES = {"import": case_import, "run": case_run, "releasable": case_releasable,
          "screens": case_screens, "release": case_release, "receipt": case_receipt,
-         "profile": case_profile}
+         "eta": case_eta, "profile": case_profile}
 
 
 def main() -> None:

@@ -137,6 +137,18 @@ def scale_table(r: dict) -> str:
         for label, t in r["receipt"].items():
             out.append(row(f"`receive` {t['qty']:,} of SKU {t['sku']} ({label}): "
                            f"released {t['released']:,}", t["time"]))
+    if "eta" in r:
+        for label, t in r["eta"].items():
+            if label == "peak_rss_mb":
+                continue
+            at = f"; engine at {t['engine_version']}" if t.get("engine_version") else ""
+            out.append(row(
+                f"`backorder_eta()` first call, {label} ({t['open_backorders']:,} backorders, "
+                f"{t['with_eta']:,} with an ETA, {t['free_stock']:,} by free stock; "
+                f"{t['receipt_lines']:,} receipt lines over {t['receipt_skus']:,} SKUs{at}) "
+                "÷ bare ETA window", t["first"], f"≤ {SCREEN_SECONDS:g} s",
+                check(t["first"]["wall"] <= SCREEN_SECONDS)))
+            out.append(row(f"`backorder_eta()` second call, {label}", t["second"]))
     out += ["", rss_line(r), ""]
     if "run" in r and r["run"].get("phases"):
         out.append("Phases of the run (when each starts, seconds, wall / CPU, median): "

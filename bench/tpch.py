@@ -85,3 +85,41 @@ def import_bare(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
     """The bare import: the same four tables as `CREATE TABLE AS` from the Parquet files."""
     for name, select in mapping(folder).items():
         con.execute(f"CREATE TABLE {name} AS {select}")
+
+
+# Expected receipts for the ETA case: about 10 k lines at SF 1 (1 k at SF 0.1) over SKUs
+# with waiting backorders, every step-th of them by SKU number, so the same data gives the
+# same receipts. A SKU's quantity is half, all of or one and a half times what waits for it;
+# due 1-28 days ahead, every tenth SKU overdue; four SKUs per ref, and every seventh SKU
+# brings a second line under its ref (two lines of one SKU).
+EXPECTED_RECEIPTS = """
+    WITH waiting AS (
+        SELECT l.sku, CAST(l.sku AS BIGINT) AS k,
+               sum(l.ordered_qty - l.allocated_qty) AS units
+        FROM order_lines l JOIN orders o USING (order_no)
+        WHERE o.status = 'Back Order' GROUP BY l.sku),
+    ranked AS (SELECT *, row_number() OVER (ORDER BY k) - 1 AS n FROM waiting),
+    picked AS (
+        SELECT *, row_number() OVER (ORDER BY k) - 1 AS m FROM ranked
+        WHERE n % greatest(1, (SELECT count(*) FROM waiting) // $lines) = 0
+        ORDER BY k LIMIT $lines),
+    lines AS (
+        SELECT 'PO-' || (m // 4) AS ref, CAST(m % 4 + 1 AS BIGINT) AS line_no, sku,
+               greatest(1, units * (1 + k % 3) // 2) AS qty,
+               CASE WHEN k % 10 = 0 THEN -3 ELSE 1 + k % 28 END AS days
+        FROM picked
+        UNION ALL
+        SELECT 'PO-' || (m // 4), 5, sku, greatest(1, units // 4), 30 + k % 14
+        FROM picked WHERE m % 7 = 0)
+    SELECT ref, line_no, sku, CAST(qty AS BIGINT) AS qty,
+           CAST(current_date + CAST(days AS INTEGER) AS DATE) AS due_date
+    FROM lines ORDER BY ref, line_no"""
+
+
+def expected_receipts(path: Path | str, scale: float) -> pd.DataFrame:
+    """The expected receipts of the ETA case, read from a (closed) database file."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(EXPECTED_RECEIPTS, {"lines": max(10, round(10_000 * scale))}).df()
+    finally:
+        con.close()
