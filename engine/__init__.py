@@ -19,6 +19,7 @@ from .errors import (
 )
 from .exports import EXPORT_FORMATS, ExportError, frame_to_file
 from .inventory import OrderActionResult, ReceiptResult
+from .policies import DEFAULT_POLICY, POLICIES  # noqa: F401 - the public face
 from .reads import ORDER_COLUMNS_SORTABLE, ORDER_SORTS, AuditFilter, OrderFilter
 from .release import ReleaseResult
 from .schema import ORDER_STATUSES, STOCK_STATUSES

@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from . import run_plan, run_record
+from . import policies, run_plan, run_record
 from .db import Database
 from .errors import ValidationError
 from .frames import load_order_nos
 from .inputs import order_no_list
 from .orderno import ROOT_SQL, SUFFIX_SQL
+from .policies import DEFAULT_POLICY
 from .schema import ALERT_MESSAGE_SQL
 
 BACKORDER_GROUPINGS = ("per_line", "per_order")
@@ -38,7 +39,7 @@ class RunResult:
         return self._alerts if self._alerts is not None else pd.DataFrame()
 
 
-class _Reporter:
+class Reporter:
     """Passes progress on, but never lets the callback decide the transaction. An
     interrupt or a rerun request it raises is held until the run has committed, then
     raised; an ordinary error from it is logged and dropped (a broken progress bar does not
@@ -63,18 +64,31 @@ class _Reporter:
             raise self._deferred
 
 
-def run_fulfillment(db: Database, order_nos: Iterable[str] | str, user: str | None = None,
-                    backorder_grouping: str = "per_line",
-                    progress: Progress | None = None) -> RunResult:
+def check_grouping(backorder_grouping: object) -> str:
     if backorder_grouping not in BACKORDER_GROUPINGS:
         raise ValidationError(
             f"backorder_grouping must be one of {', '.join(BACKORDER_GROUPINGS)}, "
             f"not {backorder_grouping!r}", column="backorder_grouping", value=backorder_grouping)
-    requested = order_no_list(order_nos)  # refused before anything is written
+    return str(backorder_grouping)
+
+
+def requested_orders(order_nos: Iterable[str] | str) -> pd.Series:
+    """The order numbers asked for, refused before anything is read or written."""
+    requested = order_no_list(order_nos)
     if not (requested != "").any():
         raise ValidationError("No orders to run: choose at least one order",
                               column="order_nos", value=order_nos)
-    report = _Reporter(progress)
+    return requested
+
+
+def run_fulfillment(db: Database, order_nos: Iterable[str] | str, user: str | None = None,
+                    backorder_grouping: str = "per_line",
+                    progress: Progress | None = None, policy: str = DEFAULT_POLICY
+                    ) -> RunResult:
+    check_grouping(backorder_grouping)
+    rule = policies.policy(policy)
+    requested = requested_orders(order_nos)
+    report = Reporter(progress)
     at = db.now()
     with db.write() as cur:
         run_id = cur.execute("SELECT nextval('run_seq')").fetchall()[0][0]
@@ -82,11 +96,11 @@ def run_fulfillment(db: Database, order_nos: Iterable[str] | str, user: str | No
         load_order_nos(cur, "run_request", requested)
         run_plan.stage(cur)
         report(0.25, "Allocating Available stock in rank order")
-        run_plan.allocate(cur)
+        rule.allocate(cur)
         report(0.55, "Settling lines, shorts and backorders")
         run_record.settle(cur, backorder_grouping)
         report(0.75, "Writing results")
-        run_record.write(cur, run_id, at, user, backorder_grouping)
+        run_record.write(cur, run_id, at, user, backorder_grouping, rule.name)
     report(1.0, "Done")
     report.raise_deferred()
     with db.read() as cur:

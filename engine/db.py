@@ -117,6 +117,8 @@ def _migrate(cur: duckdb.DuckDBPyConnection) -> None:
         _keep_stored_log(cur)
     if found < 5 and "ship_by" not in _columns(cur, "orders"):
         cur.execute("ALTER TABLE orders ADD COLUMN ship_by DATE")
+    if found < 6 and "policy" not in _columns(cur, "runs"):
+        cur.execute("ALTER TABLE runs ADD COLUMN policy VARCHAR DEFAULT 'rank'")
     if found < SCHEMA_VERSION:
         cur.execute("DELETE FROM schema_version")
         cur.execute("INSERT INTO schema_version VALUES (?)", [SCHEMA_VERSION])

@@ -49,37 +49,60 @@ def stage(cur: duckdb.DuckDBPyConnection) -> None:
         CREATE OR REPLACE TEMP TABLE run_free AS
         SELECT s.sku_id, f.free
         FROM ({free_stock_sql('run_skus')}) f JOIN run_skus s USING (sku)""")
-    cur.execute("CREATE OR REPLACE TEMP TABLE sc_failed (order_rank BIGINT)")
 
 
-def allocate(cur: duckdb.DuckDBPyConnection) -> None:
-    """`sc_failed` gets the ship-complete orders that cannot be filled whole; `run_alloc`
-    what every line of every other order gets: allocated, backordered or shorted."""
-    if cur.execute("SELECT count(*) FROM run_lines WHERE ship_complete AND need > 0"
-                   ).fetchall()[0][0]:
-        _stage_ship_complete(cur)
-        _settle_ship_complete(cur)
-    cur.execute("""
+# The columns of `run_alloc`: what each line of the run gets. Every allocation policy
+# selects `order_rank, line_no, line_rowid, sku_id, need, allocated_qty, backorder_allowed,
+# alloc` for every line outside the failed ship-complete orders.
+def write_alloc(cur: duckdb.DuckDBPyConnection, lines_sql: str) -> None:
+    """`run_alloc` from a policy's lines and their `alloc`: the rest of each line's need is
+    back-ordered where its item allows it, else shorted."""
+    cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE run_alloc AS
         SELECT order_rank, line_no, line_rowid, sku_id, need, alloc, allocated_qty,
                CASE WHEN backorder_allowed THEN need - alloc ELSE 0 END AS backordered,
                CASE WHEN backorder_allowed THEN 0 ELSE need - alloc END AS shorted
-        FROM (
-            SELECT l.order_rank, l.line_no, l.line_rowid, l.sku_id, l.need, l.allocated_qty,
-                   l.backorder_allowed,
-                   least(l.need, greatest(0, coalesce(f.free, 0)
-                         - (sum(l.need) OVER w - l.need)))::BIGINT AS alloc
-            FROM run_lines l
-            LEFT JOIN run_free f USING (sku_id)
-            ANTI JOIN sc_failed x ON x.order_rank = l.order_rank
-            WINDOW w AS (PARTITION BY l.sku_id ORDER BY l.pos
-                         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))
+        FROM ({lines_sql})
         ORDER BY line_rowid  -- the run's updates in table order are far faster""")
 
 
-def _stage_ship_complete(cur: duckdb.DuckDBPyConnection) -> None:
-    """Ship-complete lines with the free stock left for them after the ordinary lines
-    ranked ahead on their SKU (`room`); ordinary lines always take their running sum."""
+def settle_ship_complete(cur: duckdb.DuckDBPyConnection, after_ordinary_lines: bool) -> None:
+    """`sc_failed`: the ship-complete orders that cannot be filled whole, in rank order.
+    With `after_ordinary_lines` they come after the ordinary lines ranked ahead of them on
+    their SKUs (the rank policy); without, before every ordinary line."""
+    cur.execute("CREATE OR REPLACE TEMP TABLE sc_failed (order_rank BIGINT)")
+    if cur.execute("SELECT count(*) FROM run_lines WHERE ship_complete AND need > 0"
+                   ).fetchall()[0][0]:
+        _stage_ship_complete(cur, after_ordinary_lines)
+        _settle_ship_complete(cur)
+
+
+def allocate_by_rank(cur: duckdb.DuckDBPyConnection) -> None:
+    """`sc_failed` gets the ship-complete orders that cannot be filled whole; `run_alloc`
+    what every line of every other order gets: allocated, backordered or shorted."""
+    settle_ship_complete(cur, after_ordinary_lines=True)
+    write_alloc(cur, """
+        SELECT l.order_rank, l.line_no, l.line_rowid, l.sku_id, l.need, l.allocated_qty,
+               l.backorder_allowed,
+               least(l.need, greatest(0, coalesce(f.free, 0)
+                     - (sum(l.need) OVER w - l.need)))::BIGINT AS alloc
+        FROM run_lines l
+        LEFT JOIN run_free f USING (sku_id)
+        ANTI JOIN sc_failed x ON x.order_rank = l.order_rank
+        WINDOW w AS (PARTITION BY l.sku_id ORDER BY l.pos
+                     ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)""")
+
+
+def _stage_ship_complete(cur: duckdb.DuckDBPyConnection, after_ordinary_lines: bool) -> None:
+    """Ship-complete lines with the free stock left for them (`room`): after the ordinary
+    lines ranked ahead on their SKU (they always take their running sum), or all of it."""
+    if not after_ordinary_lines:
+        cur.execute("""
+            CREATE OR REPLACE TEMP TABLE sc_lines AS
+            SELECT l.order_rank, l.line_no, l.sku_id, l.need, coalesce(f.free, 0) AS room
+            FROM run_lines l LEFT JOIN run_free f USING (sku_id)
+            WHERE l.ship_complete AND l.need > 0""")
+        return
     cur.execute("""
         CREATE OR REPLACE TEMP TABLE sc_lines AS
         SELECT order_rank, line_no, sku_id, need, room FROM (

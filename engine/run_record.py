@@ -70,10 +70,68 @@ def settle(cur: duckdb.DuckDBPyConnection, grouping: str) -> None:
         FROM short_lines s LEFT JOIN highest h USING (root_no)""")
 
 
+# The measures of a run, from its temp tables: what `runs` keeps of it after the run's
+# id, time, user and grouping, and what a simulation reports.
+SUMMARY_SQL = """
+    WITH requested AS (
+        SELECT count(*) AS lines, coalesce(sum(need), 0) AS units
+        FROM run_lines WHERE need > 0),
+    served AS (
+        SELECT count(*) FILTER (WHERE alloc = need) AS lines_filled,
+               coalesce(sum(alloc), 0) AS units, coalesce(sum(backordered), 0) AS backordered,
+               coalesce(sum(shorted), 0) AS shorted
+        FROM run_alloc WHERE need > 0),
+    outcome AS (
+        SELECT count(*) FILTER (WHERE new_status = 'Processed') AS processed,
+               count(*) FILTER (WHERE new_status = 'Cancelled') AS cancelled,
+               count(*) FILTER (WHERE new_status = 'Processed' AND backordered = 0
+                                AND shorted = 0) AS complete,
+               count(*) FILTER (WHERE backordered > 0) AS backordered
+        FROM run_outcome)
+    SELECT (SELECT count(*) FROM run_orders) AS orders_requested,
+           outcome.processed AS orders_processed, outcome.cancelled AS orders_cancelled,
+           (SELECT count(*) FROM sc_failed) AS orders_remaining,
+           outcome.complete AS orders_filled_complete,
+           outcome.backordered AS orders_backordered,
+           requested.lines AS lines_requested, served.lines_filled AS lines_filled,
+           requested.units AS units_requested, served.units AS units_allocated,
+           served.backordered AS units_backordered, served.shorted AS units_shorted,
+           (SELECT count(*) FROM (SELECT DISTINCT order_rank, suffix FROM run_backorders))
+               AS backorders_created
+    FROM requested, served, outcome"""
+
+
+# The alerts a run stores as rows of their own (`alert_entries` without the run id).
+STORED_ALERTS_SQL = """
+    SELECT order_no, NULL::VARCHAR AS sku, 'error' AS severity, 'not_found' AS kind,
+           NULL::BIGINT AS qty, NULL::VARCHAR AS new_order_no,
+           'Order ' || order_no || ' was not found' AS message
+    FROM run_orders WHERE status IS NULL
+    UNION ALL
+    SELECT order_no, NULL, 'error', 'not_on_order', NULL, NULL,
+           'Order ' || order_no || ' is ' || status || ', not On Order: left as it is'
+    FROM run_orders WHERE status <> 'On Order'
+    UNION ALL
+    SELECT o.order_no, NULL, 'warning', 'ship_complete_not_met', sum(l.need), NULL,
+           'Order ' || o.order_no || ' is ship complete and cannot be filled whole: '
+           || 'it remains On Order'
+    FROM sc_failed x JOIN run_ranked o USING (order_rank)
+    JOIN run_lines l USING (order_rank) GROUP BY o.order_no"""
+# The alerts the `alerts` view derives from a run's results, from its temp tables: what a
+# simulation shows without writing them.
+DERIVED_ALERTS_SQL = """
+    SELECT parent_order_no, sku, 'info', 'backordered', qty, new_order_no, NULL
+    FROM run_backorders
+    UNION ALL
+    SELECT o.order_no, s.sku, 'warning', 'shorted', r.shorted, NULL, NULL
+    FROM run_alloc r JOIN run_ranked o USING (order_rank) JOIN run_skus s USING (sku_id)
+    WHERE r.shorted > 0"""
+
+
 def write(cur: duckdb.DuckDBPyConnection, run_id: int, at: datetime, user: str | None,
-          grouping: str) -> None:
+          grouping: str, policy: str = "rank") -> None:
     _write_lines_and_orders(cur, run_id, at, grouping)
-    _write_log(cur, run_id, at, user, grouping)
+    _write_log(cur, run_id, at, user, grouping, policy)
 
 
 def _write_lines_and_orders(cur: duckdb.DuckDBPyConnection, run_id: int, at: datetime,
@@ -109,22 +167,8 @@ def _write_lines_and_orders(cur: duckdb.DuckDBPyConnection, run_id: int, at: dat
 
 
 def _write_log(cur: duckdb.DuckDBPyConnection, run_id: int, at: datetime, user: str | None,
-               grouping: str) -> None:
-    cur.execute("""
-        INSERT INTO alert_entries
-        SELECT ?, order_no, NULL, 'error', 'not_found', NULL, NULL,
-               'Order ' || order_no || ' was not found'
-        FROM run_orders WHERE status IS NULL
-        UNION ALL
-        SELECT ?, order_no, NULL, 'error', 'not_on_order', NULL, NULL,
-               'Order ' || order_no || ' is ' || status || ', not On Order: left as it is'
-        FROM run_orders WHERE status <> 'On Order'
-        UNION ALL
-        SELECT ?, o.order_no, NULL, 'warning', 'ship_complete_not_met', sum(l.need), NULL,
-               'Order ' || o.order_no || ' is ship complete and cannot be filled whole: '
-               || 'it remains On Order'
-        FROM sc_failed x JOIN run_ranked o USING (order_rank)
-        JOIN run_lines l USING (order_rank) GROUP BY o.order_no""", [run_id] * 3)
+               grouping: str, policy: str) -> None:
+    cur.execute(f"INSERT INTO alert_entries SELECT ?, * FROM ({STORED_ALERTS_SQL})", [run_id])
     audit.record(cur, at, user, """
         SELECT 'ship_complete_not_met', o.order_no, NULL, 0, ?::BIGINT, NULL,
                'remains On Order'
@@ -142,27 +186,7 @@ def _write_log(cur: duckdb.DuckDBPyConnection, run_id: int, at: datetime, user: 
         SELECT ?, line_rowid, need, 0, 0, 0 FROM run_lines
         WHERE need > 0 AND order_rank IN (SELECT order_rank FROM sc_failed)""",
                 [run_id, run_id])
-    cur.execute("""
+    cur.execute(f"""
         INSERT INTO runs
-        WITH requested AS (
-            SELECT count(*) AS lines, coalesce(sum(need), 0) AS units
-            FROM run_lines WHERE need > 0),
-        served AS (
-            SELECT count(*) FILTER (WHERE alloc = need) AS lines_filled,
-                   coalesce(sum(alloc), 0) AS units, coalesce(sum(backordered), 0) AS backordered,
-                   coalesce(sum(shorted), 0) AS shorted
-            FROM run_alloc WHERE need > 0),
-        outcome AS (
-            SELECT count(*) FILTER (WHERE new_status = 'Processed') AS processed,
-                   count(*) FILTER (WHERE new_status = 'Cancelled') AS cancelled,
-                   count(*) FILTER (WHERE new_status = 'Processed' AND backordered = 0
-                                    AND shorted = 0) AS complete,
-                   count(*) FILTER (WHERE backordered > 0) AS backordered
-            FROM run_outcome)
-        SELECT ?, ?::TIMESTAMP, ?, ?,
-            (SELECT count(*) FROM run_orders), outcome.processed, outcome.cancelled,
-            (SELECT count(*) FROM sc_failed), outcome.complete, outcome.backordered,
-            requested.lines, served.lines_filled, requested.units, served.units,
-            served.backordered, served.shorted,
-            (SELECT count(*) FROM (SELECT DISTINCT order_rank, suffix FROM run_backorders))
-        FROM requested, served, outcome""", [run_id, at, user, grouping])
+        SELECT ?, ?::TIMESTAMP, ?, ?, s.*, ? FROM ({SUMMARY_SQL}) s""",
+                [run_id, at, user, grouping, policy])

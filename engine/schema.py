@@ -89,7 +89,8 @@ CREATE TABLE IF NOT EXISTS runs (
     units_allocated BIGINT,
     units_backordered BIGINT,
     units_shorted BIGINT,
-    backorders_created BIGINT
+    backorders_created BIGINT,
+    policy VARCHAR DEFAULT 'rank'   -- the allocation policy the run used
 );
 
 -- What each run asked of each line and what the line got: "first time" fill rates per run,
@@ -179,9 +180,9 @@ CREATE TABLE IF NOT EXISTS warehouse_settings (
 CREATE OR REPLACE VIEW reserved AS
     SELECT sku, reserved FROM sku_reserved WHERE reserved <> 0;
 """
-SCHEMA_VERSION = 5  # 2: reserved units kept in sku_reserved; 3: order totals kept;
+SCHEMA_VERSION = 6  # 2: reserved units kept in sku_reserved; 3: order totals kept;
 #                    4: a run's per-line alerts and per-order audit rows derived;
-#                    5: orders carry an optional ship_by date
+#                    5: orders carry an optional ship_by date; 6: runs record their policy
 
 # Audit ids of stored rows are spaced out so the rows a run derives sort between them.
 AUDIT_ID_SPACING = 4_294_967_296

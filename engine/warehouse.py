@@ -23,6 +23,7 @@ from . import (
     order_actions,
     reads,
     release,
+    simulation,
     snapshot,
     waiting,
     why,
@@ -34,6 +35,7 @@ from .errors import BackorderError
 from .frames import fetch_frame
 from .guard import guarded, writes
 from .import_check import FileToImport, ImportReport
+from .policies import DEFAULT_POLICY
 from .reads import AuditFilter, OrderFilter
 
 DemoLoader = Callable[["Warehouse", int], None]
@@ -205,8 +207,27 @@ class Warehouse:
     @writes
     def run_fulfillment(self, order_nos: Iterable[str] | str, user: str | None = None,
                         backorder_grouping: str = "per_line",
-                        progress: Progress | None = None) -> RunResult:
-        return run_fulfillment(self.db, order_nos, user, backorder_grouping, progress)
+                        progress: Progress | None = None,
+                        policy: str = DEFAULT_POLICY) -> RunResult:
+        """`policy` is one of `engine.POLICIES` ("rank", "fair_share"); the run keeps it."""
+        return run_fulfillment(self.db, order_nos, user, backorder_grouping, progress, policy)
+
+    @guarded
+    def simulate_fulfillment(self, order_nos: Iterable[str] | str, user: str | None = None,
+                             backorder_grouping: str = "per_line",
+                             policy: str = DEFAULT_POLICY, progress: Progress | None = None,
+                             alert_limit: int | None = None) -> RunResult:
+        """What `run_fulfillment` would do now, with nothing written (`run_id` is None)."""
+        return simulation.simulate_fulfillment(self.db, order_nos, user, backorder_grouping,
+                                               policy, progress, alert_limit)
+
+    @guarded
+    def compare_policies(self, order_nos: Iterable[str] | str, settings: list[dict],
+                         progress: Progress | None = None) -> pd.DataFrame:
+        """Simulations side by side, one row per setting ({"policy", "backorder_grouping"}):
+        fill rates, orders complete, backorders, units shorted, value back-ordered,
+        customers served at zero."""
+        return simulation.compare_policies(self.db, order_nos, settings, progress)
 
     @guarded
     def review_release(self, order_nos: Iterable[str] | str) -> pd.DataFrame:
