@@ -1,7 +1,8 @@
 """When and why in Chromium (design section 6): on the demo after a run on order 140,
 backorder 140.001 waits for TR-GR that PO-7701 brings. The analyst finds it with the ETA
 filter, reads its ETA, lateness, what covers it and why it waits in the Orders grid, opens
-its record, and follows the link to the receipt that will release it."""
+its record, and follows the link to the receipt that will release it; back on Orders, the
+filter is as they left it."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 import engine
 from data.demo import SEED_ORDER, SEED_RECEIPT, SEED_RECEIPT_DAYS, SEED_SHIP_BY_DAYS
@@ -84,4 +86,16 @@ def test_a_late_backorder_shows_when_and_why_and_links_to_its_receipt(start_app,
     app.see(app.main.get_by_role("heading", name=re.compile(rf"\b{SEED_RECEIPT}\b")))
     assert re.search(rf"/Expected_receipts\?ref={re.escape(SEED_RECEIPT)}$", app.page.url)
     app.snap("expected_receipt_from_record")
+    app.assert_no_exception()
+
+    # Back on Orders, the screen is as the analyst left it: the record open, and under it
+    # the ETA filter and the search.
+    app.nav("Orders", title="Orders")
+    app.see(record, text=f"Order {BACKORDER}")
+    app.page.keyboard.press("Escape")
+    app.wait_idle()
+    expect(record).to_have_count(0)
+    app.see_exactly("1 matching orders · page 1 of 1")
+    assert app.value("combobox", "ETA", scope=app.sidebar) == "Late (ETA after ship-by)"
+    app.grid(ORDERS_GRID).wait_for_row(Order=BACKORDER, ETA=after_run["eta_iso"])
     app.assert_no_exception()
