@@ -106,6 +106,7 @@ def test_eta_links_seed_the_filter_and_junk_is_ignored(with_140_backordered):
     at = app()
     at.query_params["eta"] = "late"
     at.switch_page(ORDERS).run()
+    assert not at.exception and not at.warning
     assert at.selectbox(key="orders_f_eta").value == "late"
     assert "eta" not in at.query_params
     at = app()
