@@ -4,6 +4,8 @@ auto-release setting's toggles."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import streamlit as st
 
 from engine.auto_release import AutoRelease
@@ -108,16 +110,23 @@ AUTO_SEEDED = "_inv_auto_seeded"  # the saved setting the toggles were last set 
 
 
 @st.cache_data(ttl=data.TTL, show_spinner=False)
+def _auto_release(path: str) -> dict[str, bool]:
+    return asdict(warehouse_at(path).auto_release())
+
+
 def auto_release(path: str) -> AutoRelease:
-    """Which availability events release waiting backorders by themselves."""
-    return warehouse_at(path).auto_release()
+    """Which availability events release waiting backorders by themselves. Cached as plain
+    values: a class pickled by the cache must be the very class of the module now loaded,
+    which a module reloaded by the server's file watcher is not."""
+    return AutoRelease(**_auto_release(path))
 
 
 def auto_release_toggles(saved: AutoRelease, disabled: bool) -> AutoRelease:
     """One toggle per event, set from the saved setting (again whenever it changed, here
     or at another desk); returns what the toggles now say."""
-    if st.session_state.get(AUTO_SEEDED) != saved:
-        st.session_state[AUTO_SEEDED] = saved
+    seeded = tuple(asdict(saved).values())  # plain values: they outlive a module reload
+    if st.session_state.get(AUTO_SEEDED) != seeded:
+        st.session_state[AUTO_SEEDED] = seeded
         for name, key in AUTO_KEYS.items():
             st.session_state[key] = getattr(saved, name)
     chosen = {name: st.toggle(AUTO_LABELS[name], key=key, disabled=disabled,
