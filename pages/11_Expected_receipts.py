@@ -41,6 +41,9 @@ if last:
         st.warning(f"{plural(last['over'], 'unit')} more than {escape_md(last['ref'])} line "
                    f"{last['line']} still expected: booked as an over-receipt.",
                    icon=":material/warning:")
+    if last["ref"] not in refs:
+        st.caption(f"{escape_md(last['ref'])} has nothing more to come, so it has left the "
+                   "open receipts.")
 
 if lines.empty:
     st.info("No expected receipt is open: no purchase-order or transfer line is still to "

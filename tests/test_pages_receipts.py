@@ -101,6 +101,8 @@ def test_receiving_against_the_receipt_releases_and_reports_over_receipt(demo_db
                                                 "detail"].iloc[0]
     # Received in full, the receipt leaves the list; its link says so.
     assert SEED_REF not in at.dataframe[0].value["ref"].tolist()
+    assert "PO-7701 has nothing more to come" in shown(at.caption[1].value)
+    assert at.selectbox(key="receipts_ref").value is None
     at = deep_link(SEED_REF)
     assert "received in full" in shown(at.info[0].value)
 

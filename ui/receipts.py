@@ -101,8 +101,8 @@ def keep_url(ref: str | None) -> None:
 
 def drop_stale_pick(refs: list[str]) -> None:
     """A receipt received in full leaves the list; so does its pick."""
-    if st.session_state.get(REF_KEY) not in refs:
-        st.session_state.pop(REF_KEY, None)
+    if REF_KEY in st.session_state and st.session_state[REF_KEY] not in refs:
+        st.session_state[REF_KEY] = None  # set, not dropped: the picker must show it too
 
 
 def fill_quantity(ref: str, line_no: int, open_qty: int, key: str) -> None:

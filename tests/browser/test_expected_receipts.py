@@ -54,6 +54,7 @@ def test_a_ref_deep_link_shows_the_receipt_and_receiving_releases(start_app, aft
     app.assert_no_exception()
     # Received in full, PO-7701 leaves the open receipts.
     expect(app.page.locator(".st-key-receipts_section")).to_have_count(0)
+    expect(app.page.get_by_role("combobox", name="Receipt", exact=True)).to_have_value("")
     app.snap("expected_receipt_received")
     wh = app.server.open_db()
     try:
