@@ -1,6 +1,9 @@
-"""Run Fulfillment and its results. The run goes on as a job (ui.jobs): its progress shows
-here, it survives clicks and leaving the screen, and its results open when it ends.
-Results are filtered by severity and kind in DuckDB; earlier runs can be opened again."""
+"""Run Fulfillment and its results. The analyst picks the orders, an allocation policy and a
+backorder grouping; Preview shows what the run would do and Compare puts settings side by
+side, writing nothing (ui.preview); Run applies the chosen setting. The run goes on as a job
+(ui.jobs): its progress shows here, it survives clicks and leaving the screen, and its
+results open when it ends. Results are filtered by severity and kind in DuckDB; earlier
+runs can be opened again."""
 
 from __future__ import annotations
 
@@ -8,19 +11,24 @@ import math
 
 import streamlit as st
 
-from engine import BACKORDER_GROUPINGS, OrderFilter
-from ui import data, fulfil, jobs
+from engine import BACKORDER_GROUPINGS, DEFAULT_POLICY, POLICIES, OrderFilter
+from ui import data, fulfil, jobs, preview
 from ui.colors import SEVERITY_COLORS, as_badges, badge_column
 from ui.export import export_read
-from ui.labels import SEVERITY_LABELS, plural, words
+from ui.labels import (
+    GROUPING_LABELS,
+    GROUPING_SHORT,
+    SEVERITY_LABELS,
+    plural,
+    policy_label,
+    words,
+)
 from ui.layout import PAGES, page, stop_if_empty
 from ui.state import can_write, write_help
 from ui.text import escape_md
 
-GROUPING_LABELS = {"per_line": "One backorder per short line (140.001, 140.002, …)",
-                   "per_order": "One backorder per order, holding all its short lines"}
-GROUPING_SHORT = {"per_line": "one backorder per short line",
-                  "per_order": "one backorder per order"}
+POLICY_HELP = "How short stock is shared out:\n\n" + "\n\n".join(
+    f"**{p.label}**: {p.description}" for p in POLICIES.values())
 ALERTS_PER_PAGE = 500
 SOURCES = ("Selected orders", "On Order orders matching a filter")
 SHOWN_NUMBERS = 8  # order numbers named in the group's description
@@ -30,6 +38,9 @@ path = page("Run Fulfillment", ":material/local_shipping:", "Allocate Available 
             "item may not backorder.")
 stop_if_empty(path)
 fulfil.take_end()  # this session's run ended (here or while the analyst was elsewhere)
+preview.take_ends()  # and its preview or comparison
+runs = data.runs(path)
+latest_run = int(runs["run_id"].iloc[0]) if not runs.empty else None
 
 
 def describe_filter(f: OrderFilter) -> str:
@@ -75,8 +86,14 @@ with st.container(border=True):
         group_filter = OrderFilter(statuses=["On Order"], priorities=priorities or None,
                                    date_from=date_from, date_to=date_to, sku=sku)
     count = data.count_orders(path, group_filter) if group_filter.order_nos != [] else 0
-    grouping = st.radio("Backorder grouping", BACKORDER_GROUPINGS, key="fulfil_grouping",
-                        format_func=GROUPING_LABELS.get)
+    cols = st.columns(2)
+    policy = cols[0].radio("Allocation policy", list(POLICIES), key="fulfil_policy",
+                           index=list(POLICIES).index(DEFAULT_POLICY), format_func=policy_label,
+                           help=POLICY_HELP, persist_state="session")
+    grouping = cols[1].radio("Backorder grouping", BACKORDER_GROUPINGS, key="fulfil_grouping",
+                             format_func=GROUPING_LABELS.get, persist_state="session")
+    cols[0].caption(POLICIES[policy].description)
+    now = preview.Setting.of(source, group_filter, count, latest_run, policy, grouping)
     # What the Run button will do, in words, before it is clicked.
     if source == SOURCES[0]:
         numbers = data.order_nos(path, group_filter, SHOWN_NUMBERS) if count else []
@@ -95,15 +112,27 @@ with st.container(border=True):
     if job is not None:
         st.warning(f"{escape_md(job.label)} is going ({escape_md(job.who_when())}). Run "
                    "Fulfillment is back when it ends.", icon=":material/hourglass_top:")
-    if st.button("Run Fulfillment", key="fulfil_run", type="primary",
-                 disabled=count == 0 or job is not None or not can_write(),
-                 help=write_help("Allocate stock to this group now")):
-        started = fulfil.start(data.order_nos(path, group_filter), grouping, source)
-        if started is not None:
-            st.rerun()  # shows the run's progress, or its results if it already ended
+    preview.stale_warning(now)
+    with st.container(horizontal=True):
+        if st.button("Preview", key="fulfil_preview", icon=":material/preview:",
+                     disabled=count == 0 or preview.running(preview.PREVIEW_JOB) is not None,
+                     help="See what Run Fulfillment would do with this policy and grouping. "
+                          "Nothing is written."):
+            if preview.start_preview(data.order_nos(path, group_filter), now):
+                st.rerun()  # shows the preview's progress, or the preview if it has ended
+        if st.button("Run Fulfillment", key="fulfil_run", type="primary",
+                     disabled=count == 0 or job is not None or not can_write(),
+                     help=write_help(f"Allocate stock to this group now, by "
+                                     f"{policy_label(policy)}")):
+            started = fulfil.start(data.order_nos(path, group_filter), grouping, source,
+                                   policy)
+            if started is not None:
+                st.rerun()  # shows the run's progress, or its results if it already ended
+    preview.preview_panel(now)
+
+preview.compare_panel(now, lambda: data.order_nos(path, group_filter))
 
 st.header("Fulfillment Results")
-runs = data.runs(path)
 if runs.empty:
     st.info("No fulfillment run yet. Its summary and alerts will show here.",
             icon=":material/info:")
@@ -111,8 +140,8 @@ if runs.empty:
 
 run_ids = [int(r) for r in runs["run_id"]]
 shown = fulfil.shown_run()
-labels = {int(r.run_id): f"Run {r.run_id} · {r.at:%d %b %Y %H:%M} · {r.user or '—'}"
-          for r in runs.itertuples()}
+labels = {int(r.run_id): f"Run {r.run_id} · {r.at:%d %b %Y %H:%M} · {r.user or '—'} · "
+                         f"{policy_label(r.policy)}" for r in runs.itertuples()}
 fulfil.pick_default(shown if shown in run_ids else run_ids[0], run_ids)
 run_id = st.selectbox("Run", run_ids, key=fulfil.PICK_KEY, format_func=labels.get,
                       help="Open an earlier run again")
@@ -128,7 +157,8 @@ with st.container(horizontal=True):
     st.metric("Left On Order", f"{summary['orders_remaining']:,}", border=True,
               help="Ship complete could not be met")
 st.caption(f"{plural(int(summary['orders_requested']), 'order')} requested · "
-           f"{GROUPING_SHORT.get(summary['backorder_grouping'], '')}")
+           f"{GROUPING_SHORT.get(summary['backorder_grouping'], '')} · "
+           f"allocated by {escape_md(policy_label(summary['policy']))}")
 
 counts = data.alert_counts(path, run_id)
 all_alerts = int(counts["alerts"].sum())

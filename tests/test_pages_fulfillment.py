@@ -37,11 +37,12 @@ def test_run_on_a_filter_with_per_order_grouping(small_db, monkeypatch):
     reported: list[tuple[float, str]] = []
     real_run = engine.Warehouse.run_fulfillment
 
-    def spy(self, order_nos, user=None, backorder_grouping="per_line", progress=None):
+    def spy(self, order_nos, user=None, backorder_grouping="per_line", progress=None,
+            policy="rank"):
         def report(fraction: float, message: str) -> None:
             reported.append((fraction, message))
             progress(fraction, message)
-        return real_run(self, order_nos, user, backorder_grouping, report)
+        return real_run(self, order_nos, user, backorder_grouping, report, policy=policy)
 
     monkeypatch.setattr(engine.Warehouse, "run_fulfillment", spy)
     at = app(FULFILLMENT)

@@ -133,3 +133,48 @@ def eta_outlook_figure(outlook: pd.DataFrame) -> go.Figure:
         showarrow=False, xref="paper", yref="paper", x=1, y=1.02, xanchor="right",
         yanchor="bottom", font={"color": NO_SUPPLY_COLOR if orders else HEX["gray"]})
     return _layout(fig, title, "Day", "Units expected to release")
+
+
+# The measures of a policy comparison, one small chart each: (title, [(column, name)],
+# axis format). Fill rates share one chart; the counts have scales of their own.
+COMPARISON_PANELS = (
+    ("Fill rate", [("line_fill_rate", "Lines"), ("unit_fill_rate", "Units")], ".0%"),
+    ("Orders complete", [("orders_complete", "Orders")], ",d"),
+    ("Backorders created", [("backorders_created", "Backorders")], ",d"),
+    ("Customers served at zero", [("customers_served_at_zero", "Customers")], ",d"),
+)
+SETTING_COLORS = [HEX["blue"], HEX["orange"], HEX["green"], HEX["violet"], HEX["red"],
+                  HEX["gray"]]
+
+
+def comparison_figure(comparison: pd.DataFrame) -> go.Figure:
+    """Simulated runs side by side (engine `compare_policies`): small multiples of fill
+    rates, orders complete, backorders created and customers served at zero, one colour
+    per setting (policy · grouping), the same in every panel."""
+    from plotly.subplots import make_subplots
+
+    from .labels import setting_label
+
+    title = "What if: the settings side by side (simulated, nothing written)"
+    if comparison.empty:
+        return _empty(title, "Nothing compared yet")
+    fig = make_subplots(rows=1, cols=len(COMPARISON_PANELS),
+                        subplot_titles=[p[0] for p in COMPARISON_PANELS],
+                        horizontal_spacing=0.07)
+    for k, row in enumerate(comparison.itertuples(index=False)):
+        name = plotly_text(setting_label(row.policy, row.backorder_grouping))
+        color = SETTING_COLORS[k % len(SETTING_COLORS)]
+        for col, (_, measures, fmt) in enumerate(COMPARISON_PANELS, start=1):
+            values = [getattr(row, column) for column, _ in measures]
+            values = [None if pd.isna(v) else v for v in values]
+            fig.add_bar(x=[m for _, m in measures], y=values, name=name, legendgroup=name,
+                        showlegend=col == 1, marker_color=color, row=1, col=col,
+                        hovertemplate=f"{name}<br>%{{x}}: %{{y:{fmt}}}<extra></extra>")
+            if fmt == ".0%":
+                fig.update_yaxes(tickformat=".0%", range=[0, 1.05], row=1, col=col)
+            else:
+                fig.update_yaxes(tickformat=fmt, rangemode="tozero", row=1, col=col)
+    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.15})
+    fig = _layout(fig, title, "", "")
+    fig.update_layout(height=380, margin={"l": 10, "r": 10, "t": 80, "b": 10})
+    return fig

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import jobs, orders
-from .labels import plural
+from engine import DEFAULT_POLICY
+
+from . import jobs, orders, preview
+from .labels import plural, policy_label
 from .state import after_write, warehouse
 from .text import escape_md
 
@@ -49,19 +51,21 @@ def shown_run() -> int | None:
     return st.session_state.get(RUN_KEY)
 
 
-def start(order_nos: list[str], grouping: str, source: str) -> jobs.Job | None:
-    """Start the run as a job; None (with the reason on screen) when it cannot start,
-    e.g. another run is going."""
+def start(order_nos: list[str], grouping: str, source: str,
+          policy: str = DEFAULT_POLICY) -> jobs.Job | None:
+    """Start the run as a job, allocating by `policy`; None (with the reason on screen)
+    when it cannot start, e.g. another run is going."""
     name = jobs.who()
     if name is None:
         return None
     wh = warehouse()
     label = f"Run Fulfillment on {plural(len(order_nos), 'order')}"
     job = jobs.launch(JOB_KIND, label, name, lambda progress: wh.run_fulfillment(
-        order_nos, user=name, backorder_grouping=grouping, progress=progress),
+        order_nos, user=name, backorder_grouping=grouping, progress=progress, policy=policy),
         exclusive=True)
     if job is not None:
-        st.session_state[LAST_DONE_KEY] = {"source": source, "orders": len(order_nos)}
+        st.session_state[LAST_DONE_KEY] = {"source": source, "orders": len(order_nos),
+                                           "policy": policy_label(policy)}
     return job
 
 
@@ -75,6 +79,7 @@ def take_end() -> None:
         show_run(run_id)
         st.session_state[GROUP_KEY] = []
         orders.clear_selection()
+        preview.forget()  # what was previewed has happened
         done = st.session_state.get(LAST_DONE_KEY) or {}
         done["run_id"] = run_id
         st.session_state[LAST_DONE_KEY] = done

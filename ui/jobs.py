@@ -21,6 +21,7 @@ import streamlit as st
 
 from engine import BackorderError
 
+from . import identity
 from .state import attempt, user
 from .text import escape_md
 
@@ -44,6 +45,7 @@ class Job:
     result: Any = None
     error: str | None = None
     finished_at: datetime | None = None
+    writes: bool = True  # False for a look-ahead (a preview) that changes nothing
     _done: threading.Event = field(default_factory=threading.Event, repr=False)
 
     @property
@@ -78,11 +80,12 @@ class JobBoard:
 
     def start(self, kind: str, label: str, user: str,
               work: Callable[[Callable[[float, str], None]], Any],
-              exclusive: bool = False) -> Job:
+              exclusive: bool = False, writes: bool = True) -> Job:
         """Run `work(progress)` in a thread; its result or its error lands on the job.
-        With `exclusive`, raise JobBusyError while another job of `kind` is going."""
+        With `exclusive`, raise JobBusyError while another job of `kind` is going. A job
+        that `writes` clears every session's cached reads when it ends."""
         job = Job(job_id=uuid.uuid4().hex, kind=kind, label=label, user=user,
-                  started_at=datetime.now())
+                  started_at=datetime.now(), writes=writes)
 
         def progress(fraction: float, message: str) -> None:
             job.fraction, job.message = min(max(fraction, 0.0), 1.0), message
@@ -103,7 +106,8 @@ class JobBoard:
                              "the server log; please try again or tell your administrator.")
             finally:
                 job.finished_at = datetime.now()
-                st.cache_data.clear()  # every screen reads the new state, in every session
+                if writes:
+                    st.cache_data.clear()  # every screen reads the new state, in every session
                 job._done.set()
                 self._forget_old()
 
@@ -151,13 +155,21 @@ def who() -> str | None:
     return name if ok else None
 
 
+def reader() -> str:
+    """Who is starting a job that changes nothing (a preview): anyone may, even on a desk
+    that is viewing only; the name only labels the job."""
+    return identity.audit_name(identity.auth_mode(), identity.claims(),
+                               st.session_state.get(identity.NAME_KEY)) or "a viewer"
+
+
 def launch(kind: str, label: str, name: str,
            work: Callable[[Callable[[float, str], None]], Any],
-           exclusive: bool = False) -> Job | None:
-    """Start a job for this session on behalf of `name` (from `who`). None, with the
-    reason on screen, when it may not start. A quick job has ended by the time this
-    returns, so the caller can show its end at once."""
-    ok, job = attempt(lambda: board().start(kind, label, name, work, exclusive))
+           exclusive: bool = False, writes: bool = True) -> Job | None:
+    """Start a job for this session on behalf of `name` (from `who`, or `reader` for a
+    job that `writes` nothing). None, with the reason on screen, when it may not start.
+    A quick job has ended by the time this returns, so the caller can show its end at
+    once."""
+    ok, job = attempt(lambda: board().start(kind, label, name, work, exclusive, writes))
     if not ok or job is None:
         return None
     st.session_state.setdefault(MINE_KEY, {})[kind] = job.job_id
@@ -189,21 +201,23 @@ def going(kind: str) -> Job | None:
 
 
 @st.fragment(run_every=POLL_SECONDS)
-def progress_panel(job_id: str) -> None:
+def progress_panel(job_id: str, key: str = "job_progress") -> None:
     """A running job's progress, polled; when it ends, the whole screen runs again and
-    shows the outcome (in every session looking at it)."""
+    shows the outcome (in every session looking at it). `key` tells two panels apart."""
     job = board().get(job_id)
     if job is None or not job.running:
         st.rerun()
-    with st.container(border=True, key="job_progress"):
+    with st.container(border=True, key=key):
         st.progress(job.fraction, text=escape_md(f"{job.label}: {job.message}"))
         st.caption(escape_md(f"{job.who_when().capitalize()}. It goes on if you click "
                              "elsewhere or leave this screen; come back to see its result."))
 
 
 def sidebar_note() -> None:
-    """On every screen: the jobs still going, so an analyst who left one knows it goes on."""
-    going_now = board().all_running()
+    """On every screen: the jobs still going, so an analyst who left one knows it goes on:
+    everyone's writes, and this session's own look-aheads (another's preview is theirs)."""
+    own = set(st.session_state.get(MINE_KEY, {}).values())
+    going_now = [j for j in board().all_running() if j.writes or j.job_id in own]
     if going_now:
         with st.container(key="jobs_going"):
             for job in going_now:
