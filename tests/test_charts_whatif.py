@@ -74,6 +74,7 @@ def test_the_bars_are_the_engines_numbers(comparison):
     assert [t.y[0] for t in at_zero] == comparison["customers_served_at_zero"].tolist()
     assert fig.layout.yaxis.tickformat == ".0%"
     assert list(fig.layout.yaxis.range) == [0, 1.05]
+    assert fig.layout.yaxis4.dtick == 1  # one customer at most: whole ticks, not 0.2
 
 
 def test_no_comparison_says_so():

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from engine import AGE_BUCKETS
 
 from .colors import HEX, STOCK_STATUS_COLORS
+from .labels import setting_label
 from .text import plotly_text
 
 EVENT_COLORS = {"created": HEX["orange"], "released": HEX["green"]}
@@ -151,10 +153,6 @@ def comparison_figure(comparison: pd.DataFrame) -> go.Figure:
     """Simulated runs side by side (engine `compare_policies`): small multiples of fill
     rates, orders complete, backorders created and customers served at zero, one colour
     per setting (policy · grouping), the same in every panel."""
-    from plotly.subplots import make_subplots
-
-    from .labels import setting_label
-
     title = "What if: the settings side by side (simulated, nothing written)"
     if comparison.empty:
         return _empty(title, "Nothing compared yet")
@@ -167,13 +165,19 @@ def comparison_figure(comparison: pd.DataFrame) -> go.Figure:
         for col, (_, measures, fmt) in enumerate(COMPARISON_PANELS, start=1):
             values = [getattr(row, column) for column, _ in measures]
             values = [None if pd.isna(v) else v for v in values]
+            hover = ".1%" if fmt == ".0%" else fmt
             fig.add_bar(x=[m for _, m in measures], y=values, name=name, legendgroup=name,
                         showlegend=col == 1, marker_color=color, row=1, col=col,
-                        hovertemplate=f"{name}<br>%{{x}}: %{{y:{fmt}}}<extra></extra>")
-            if fmt == ".0%":
-                fig.update_yaxes(tickformat=".0%", range=[0, 1.05], row=1, col=col)
-            else:
-                fig.update_yaxes(tickformat=fmt, rangemode="tozero", row=1, col=col)
+                        hovertemplate=f"{name}<br>%{{x}}: %{{y:{hover}}}<extra></extra>")
+    for col, (_, measures, fmt) in enumerate(COMPARISON_PANELS, start=1):
+        if fmt == ".0%":
+            fig.update_yaxes(tickformat=".0%", range=[0, 1.05], row=1, col=col)
+            continue
+        top = max([float(v) for column, _ in measures for v in comparison[column].dropna()]
+                  or [0])
+        # Counts are whole: a small one gets a tick per unit, never 0.2 of a customer.
+        fig.update_yaxes(tickformat=fmt, rangemode="tozero", row=1, col=col,
+                         **({"dtick": 1, "range": [0, max(top, 1) * 1.1]} if top < 5 else {}))
     fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.15})
     fig = _layout(fig, title, "", "")
     fig.update_layout(height=380, margin={"l": 10, "r": 10, "t": 80, "b": 10})

@@ -278,7 +278,7 @@ def comparison_table(table: pd.DataFrame) -> None:
                       "backorders_created", "units_allocated", "units_backordered",
                       "units_shorted", "value_backordered", "customers_served_at_zero"],
         column_config={
-            "setting": st.column_config.TextColumn("Setting", width="medium"),
+            "setting": st.column_config.TextColumn("Setting", width="large", pinned=True),
             "line_fill_rate": number("Line fill rate", format="percent"),
             "unit_fill_rate": number("Unit fill rate", format="percent"),
             "orders_complete": st.column_config.TextColumn("Orders complete"),
