@@ -140,8 +140,8 @@ if runs.empty:
 
 run_ids = [int(r) for r in runs["run_id"]]
 shown = fulfil.shown_run()
-labels = {int(r.run_id): f"Run {r.run_id} · {r.at:%d %b %Y %H:%M} · {r.user or '—'} · "
-                         f"{policy_label(r.policy)}" for r in runs.itertuples()}
+labels = {int(r.run_id): f"Run {r.run_id} · {r.at:%d %b %Y %H:%M} · {policy_label(r.policy)} · "
+                         f"{r.user or '—'}" for r in runs.itertuples()}
 fulfil.pick_default(shown if shown in run_ids else run_ids[0], run_ids)
 run_id = st.selectbox("Run", run_ids, key=fulfil.PICK_KEY, format_func=labels.get,
                       help="Open an earlier run again")

@@ -125,7 +125,7 @@ def test_run_applies_the_chosen_policy(small_db):
     assert any("allocated by Fair share" in c.value for c in at.caption)
     picker = at.selectbox(key="fulfil_run_pick")
     assert picker.value == int(runs["run_id"].iloc[0])
-    assert picker.format_func(picker.value).endswith("· Fair share")
+    assert " · Fair share · " in picker.format_func(picker.value)
     # What was previewed has happened: the preview is gone, not left to mislead.
     assert "Preview: what Run Fulfillment would do" not in subheaders(at)
     assert len(frame(at, "run alerts"))
