@@ -82,10 +82,10 @@ def test_a_large_preview_names_the_first_alerts_and_the_whole(demo_db, monkeypat
 def test_compare_shows_one_row_per_setting(small_db):
     at = app(FULFILLMENT)
     # By default: every policy, with the grouping chosen above.
-    assert at.multiselect(key="fulfil_compare_settings").value == ["rank|per_line",
+    assert at.pills(key="fulfil_compare_settings").value == ["rank|per_line",
                                                                    "fair_share|per_line"]
     at.radio(key="fulfil_grouping").set_value("per_order").run()
-    assert at.multiselect(key="fulfil_compare_settings").value == ["rank|per_order",
+    assert at.pills(key="fulfil_compare_settings").value == ["rank|per_order",
                                                                    "fair_share|per_order"]
     at.button(key="fulfil_compare_go").click().run()
     assert not at.exception and not at.error
@@ -103,10 +103,10 @@ def test_compare_shows_one_row_per_setting(small_db):
 
     # The analyst's own picks stay theirs, whatever the grouping above.
     every = ["rank|per_line", "rank|per_order", "fair_share|per_line", "fair_share|per_order"]
-    at.multiselect(key="fulfil_compare_settings").set_value(every).run()
+    at.pills(key="fulfil_compare_settings").set_value(every).run()
     assert any("the settings to compare changed" in w.value for w in at.warning)
     at.radio(key="fulfil_grouping").set_value("per_line").run()
-    assert at.multiselect(key="fulfil_compare_settings").value == every
+    assert at.pills(key="fulfil_compare_settings").value == every
     at.button(key="fulfil_compare_go").click().run()
     assert len(frame(at, "compare")) == 4
     assert not any("out of date" in w.value for w in at.warning)

@@ -234,9 +234,9 @@ def compare_panel(now: Setting, order_nos: Callable[[], list[str]]) -> None:
             st.session_state[PICK_KEY] = auto
         st.session_state[AUTO_PICK_KEY] = auto
         cols = st.columns([4, 1], vertical_alignment="bottom")
-        picked = cols[0].multiselect("Settings to compare", SETTING_OPTIONS, key=PICK_KEY,
-                                     format_func=_option_label, persist_state="session",
-                                     placeholder="Choose a policy and grouping")
+        picked = cols[0].pills("Settings to compare", SETTING_OPTIONS, key=PICK_KEY,
+                               selection_mode="multi", format_func=_option_label,
+                               persist_state="session") or []
         job = running(COMPARE_JOB)
         if cols[1].button("Compare", key="fulfil_compare_go", icon=":material/compare_arrows:",
                           disabled=now.count == 0 or not picked or job is not None,

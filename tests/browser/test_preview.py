@@ -62,7 +62,8 @@ def test_preview_compare_then_run_fair_share(app, expected):
 
     # Compare: both policies (with the chosen grouping) side by side, with the chart.
     compare = app.main.locator(".st-key-fulfil_compare_box")
-    assert app.tags("fulfil_compare_settings") == [
+    assert app.text_of(app.main.locator(
+        ".st-key-fulfil_compare_settings [aria-pressed='true']")) == [
         "Rank of service · one backorder per short line",
         "Fair share · one backorder per short line"]
     app.button("Compare", scope=compare).click()
