@@ -233,12 +233,11 @@ def compare_panel(now: Setting, order_nos: Callable[[], list[str]]) -> None:
         if st.session_state.get(PICK_KEY) in (None, st.session_state.get(AUTO_PICK_KEY)):
             st.session_state[PICK_KEY] = auto
         st.session_state[AUTO_PICK_KEY] = auto
-        cols = st.columns([4, 1], vertical_alignment="bottom")
-        picked = cols[0].pills("Settings to compare", SETTING_OPTIONS, key=PICK_KEY,
-                               selection_mode="multi", format_func=_option_label,
-                               persist_state="session") or []
+        picked = st.pills("Settings to compare", SETTING_OPTIONS, key=PICK_KEY,
+                          selection_mode="multi", format_func=_option_label, wrap=True,
+                          width="stretch", persist_state="session") or []
         job = running(COMPARE_JOB)
-        if cols[1].button("Compare", key="fulfil_compare_go", icon=":material/compare_arrows:",
+        if st.button("Compare", key="fulfil_compare_go", icon=":material/compare_arrows:",
                           disabled=now.count == 0 or not picked or job is not None,
                           help="Simulate each setting on this group; nothing is written"):
             if start_compare(order_nos(), now, picked):
@@ -265,6 +264,8 @@ def comparison_table(table: pd.DataFrame) -> None:
     frame = table.copy()
     frame.insert(0, "setting", [setting_label(p, g) for p, g in
                                 zip(table["policy"], table["backorder_grouping"], strict=True)])
+    for rate in ("line_fill_rate", "unit_fill_rate"):  # in percent, one decimal shown
+        frame[rate] = pd.to_numeric(table[rate], errors="coerce") * 100
     frame["orders_complete"] = [f"{c:,} of {r:,}" for c, r in
                                 zip(table["orders_complete"], table["orders_requested"],
                                     strict=True)]
@@ -275,18 +276,18 @@ def comparison_table(table: pd.DataFrame) -> None:
     st.dataframe(
         frame, hide_index=True, key="fulfil_compare_table", alt="Settings compared side by side",
         column_order=["setting", "line_fill_rate", "unit_fill_rate", "orders_complete",
-                      "backorders_created", "units_allocated", "units_backordered",
+                      "backorders_created", "units_backordered",
                       "units_shorted", "value_backordered", "customers_served_at_zero"],
         column_config={
-            "setting": st.column_config.TextColumn("Setting", width="large", pinned=True),
-            "line_fill_rate": number("Line fill rate", format="percent"),
-            "unit_fill_rate": number("Unit fill rate", format="percent"),
+            "setting": st.column_config.TextColumn("Setting", pinned=True),
+            "line_fill_rate": number("Line fill rate", format="%.1f%%"),
+            "unit_fill_rate": number("Unit fill rate", format="%.1f%%"),
             "orders_complete": st.column_config.TextColumn("Orders complete"),
             "backorders_created": number("Backorders created", format="localized"),
-            "units_allocated": number("Units allocated", format="localized"),
             "units_backordered": number("Units back-ordered", format="localized"),
             "units_shorted": number("Units shorted", format="localized"),
             "value_backordered": number("Value back-ordered", format=MONEY_FORMAT),
             "customers_served_at_zero": st.column_config.TextColumn(
-                "Customers served at zero", help="Customers who would get nothing at all"),
+                "Served at zero", help="Customers who would get nothing at all, of the "
+                                       "customers in the group"),
         })
