@@ -231,6 +231,15 @@ class Database:
         # Copy-on-write frames: a caller's change to its copy never reaches the memo.
         return value.copy(deep=False) if isinstance(value, pd.DataFrame) else value
 
+    def change_count(self) -> int:
+        """How many writes the warehouse has taken, from any process: one row to read,
+        so a screen can tell cheaply whether anything changed since it looked."""
+        with self.read() as cur:
+            try:
+                return int(cur.execute("SELECT writes FROM write_token").fetchall()[0][0])
+            except duckdb.CatalogException:  # a file of an earlier version, viewing only
+                return 0
+
     @contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
         cur = self._con.cursor()

@@ -81,6 +81,12 @@ class Warehouse:
         self.db.close()
 
     @guarded
+    def change_count(self) -> int:
+        """Grows with every write, by anyone: a preview made at one count is out of date
+        at another."""
+        return self.db.change_count()
+
+    @guarded
     def is_empty(self) -> bool:
         with self.db.read() as cur:
             return cur.execute(

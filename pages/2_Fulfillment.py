@@ -40,7 +40,7 @@ stop_if_empty(path)
 fulfil.take_end()  # this session's run ended (here or while the analyst was elsewhere)
 preview.take_ends()  # and its preview or comparison
 runs = data.runs(path)
-latest_run = int(runs["run_id"].iloc[0]) if not runs.empty else None
+changes_now = data.change_count(path)  # any write since a preview makes it out of date
 
 
 def describe_filter(f: OrderFilter) -> str:
@@ -93,7 +93,7 @@ with st.container(border=True):
     grouping = cols[1].radio("Backorder grouping", BACKORDER_GROUPINGS, key="fulfil_grouping",
                              format_func=GROUPING_LABELS.get, persist_state="session")
     cols[0].caption(POLICIES[policy].description)
-    now = preview.Setting.of(source, group_filter, count, latest_run, policy, grouping)
+    now = preview.Setting.of(source, group_filter, count, changes_now, policy, grouping)
     # What the Run button will do, in words, before it is clicked.
     if source == SOURCES[0]:
         numbers = data.order_nos(path, group_filter, SHOWN_NUMBERS) if count else []

@@ -154,7 +154,14 @@ def test_the_preview_goes_out_of_date_when_the_setting_changes(small_db):
     from ui import data
     data.runs.clear()
     at.run()
-    assert "a fulfillment run was made since" in at.warning[0].value
+    assert "the warehouse changed since" in at.warning[0].value
+    preview(at)
+    assert not at.warning
+    # So does any other write: a receipt elsewhere, with no cache to clear.
+    elsewhere = open_db(small_db)
+    elsewhere.adjust(elsewhere.skus()[0], 1, user="someone else")
+    at.run()
+    assert "the warehouse changed since" in at.warning[0].value
 
 
 def test_viewing_only_may_preview_and_compare_but_not_run(small_db, monkeypatch):

@@ -64,6 +64,11 @@ def runs(path: str) -> pd.DataFrame:
     return warehouse_at(path).runs()
 
 
+def change_count(path: str) -> int:
+    """Not cached: it must see another session's or process's write at once."""
+    return warehouse_at(path).change_count()
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
 def alerts(path: str, run_id: int, limit: int | None = None, offset: int = 0) -> pd.DataFrame:
     return warehouse_at(path).alerts(run_id, limit, offset)

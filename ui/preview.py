@@ -5,8 +5,9 @@ Both go on as jobs that write nothing (ui.jobs, writes=False): a large group sho
 progress bar, other sessions are not held up, and a click, a rerun or leaving the screen
 loses nothing; the result is shown when the analyst is back. A desk that is viewing only
 may use them. Each result keeps the setting it was made for (the orders, the policy, the
-grouping, the newest run then), so when any of these changes it says it is out of date:
-the analyst never runs something other than what they previewed without being told."""
+grouping, the warehouse's change count then), so when any of these changes it says it is
+out of date: the analyst never runs something other than what they previewed without being
+told."""
 
 from __future__ import annotations
 
@@ -43,15 +44,15 @@ class Setting:
 
     orders: str  # the group's source and filter, as a digest
     count: int  # On Order orders in the group then
-    latest_run: int | None  # the newest run then: a run since has moved stock
+    changes_then: int  # the warehouse's change count then: any write since may move stock
     policy: str
     grouping: str
 
     @classmethod
-    def of(cls, source: str, group_filter: object, count: int, latest_run: int | None,
+    def of(cls, source: str, group_filter: object, count: int, changes_then: int,
            policy: str, grouping: str) -> Setting:
         digest = hashlib.sha1(f"{source}|{group_filter!r}".encode()).hexdigest()
-        return cls(digest, int(count), latest_run, policy, grouping)
+        return cls(digest, int(count), int(changes_then), policy, grouping)
 
     def changes(self, now: Setting, settings_too: bool = True) -> list[str]:
         """What is different now, in words; empty when nothing is."""
@@ -62,8 +63,9 @@ class Setting:
             what.append("the policy changed")
         if settings_too and self.grouping != now.grouping:
             what.append("the backorder grouping changed")
-        if self.latest_run != now.latest_run:
-            what.append("a fulfillment run was made since, so stock has moved")
+        if self.changes_then != now.changes_then:
+            what.append("the warehouse changed since (a run, a receipt or a stock change), "
+                        "so stock may have moved")
         return what
 
 
