@@ -261,6 +261,77 @@ def case_eta(cfg: dict) -> dict:
     return out
 
 
+SIMULATE_ALERTS = 1_000  # what a screen shows of a simulation's alerts: its first page
+
+
+def _timed_run(wh: engine.Warehouse, order_nos: pd.Series) -> tuple[dict, dict, dict]:
+    """run_fulfillment, its whole time and its compute (until it reports "Writing")."""
+    marks: list[tuple[str, float, float]] = []
+
+    def progress(fraction: float, message: str) -> None:
+        marks.append((message, time.perf_counter(), time.process_time()))
+
+    start = (time.perf_counter(), time.process_time())
+    result, whole = measure(lambda: wh.run_fulfillment(order_nos, user="bench",
+                                                       progress=progress))
+    writing = next(m for m in marks if m[0].startswith("Writing"))
+    return (result.summary, as_dict(whole),
+            {"wall": writing[1] - start[0], "cpu": writing[2] - start[1]})
+
+
+def case_simulate(cfg: dict) -> dict:
+    """simulate_fulfillment over every order (the run case's orders), then run_fulfillment
+    of the same orders, on one fresh copy of the imported database; each call from a
+    Warehouse opened for it (no buffer pool warmed by the other), after the bare allocation
+    window (which warms the file as in the run case) and an untimed simulation of ten orders
+    (the process's first-call costs, which the run would otherwise be spared, are paid
+    before either is timed). The simulation is compared with the
+    run's compute: both plan the same allocation, the run then writes it. Simulations: the
+    rank policy with the first page of alerts (what a screen asks for) and with every alert,
+    and fair share with the first page."""
+    work = Path(cfg["work"])
+    rep = copy_db(Path(cfg["imported"]), work / "simulate-rep.duckdb")
+    order_nos = tpch.order_nos(Path(cfg["folder"]))
+    bare_s = bare_sample(rep, bare.BARE_ALLOCATION)
+    out: dict = {"bare": bare_s, "simulations": {}}
+    wh = engine.open(str(rep))
+    try:  # untimed: the process's first-call costs (imports), which the run is spared
+        wh.simulate_fulfillment(order_nos[:10])
+    finally:
+        wh.close()
+    for label, kwargs in (("rank", {"alert_limit": SIMULATE_ALERTS}),
+                          ("rank, every alert", {}),
+                          ("fair_share", {"policy": "fair_share",
+                                          "alert_limit": SIMULATE_ALERTS})):
+        wh = engine.open(str(rep))
+        try:
+            found, sample = measure(wh.simulate_fulfillment, order_nos, user="bench",
+                                    **kwargs)
+        finally:
+            wh.close()
+        out["simulations"][label] = {"sample": as_dict(sample), "summary": found.summary,
+                                     "alerts": len(found.alerts)}
+    wh = engine.open(str(rep))
+    try:
+        summary, whole, compute = _timed_run(wh, order_nos)
+    finally:
+        wh.close()
+    remove_db(rep)
+    simulated = out["simulations"]["rank"]["summary"]
+    skip = ("run_id", "at", "user")
+    out["same_summary"] = bool(all(summary[k] == v for k, v in simulated.items()
+                                   if k not in skip))
+    out |= {"run": whole, "compute": compute,
+            "summary": {k: int(simulated[k]) for k in ("units_requested", "units_allocated",
+                                                       "backorders_created")},
+            "fair_share_summary": {k: int(out["simulations"]["fair_share"]["summary"][k])
+                                   for k in ("units_allocated", "backorders_created")},
+            "peak_rss_mb": peak_rss_mb()}
+    for sim in out["simulations"].values():
+        del sim["summary"]
+    return out
+
+
 def case_profile(cfg: dict) -> dict:
     """One more run, releasable_now and the largest review + release, each on a fresh copy
     with every SQL statement timed: where the time goes (not part of the timings)."""
@@ -302,7 +373,7 @@ def case_profile(cfg: dict) -> dict:
 
 CASES = {"import": case_import, "run": case_run, "releasable": case_releasable,
          "screens": case_screens, "release": case_release, "receipt": case_receipt,
-         "eta": case_eta, "profile": case_profile}
+         "eta": case_eta, "simulate": case_simulate, "profile": case_profile}
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ RUN_RATIO, COMPUTE_RATIO = 2.5, 1.5
 SCREEN_SECONDS = 1.0
 RELEASE_10_SECONDS, RELEASE_1M_SECONDS = 0.1, 3.0
 RUN_RSS_MB = 2048
+SIMULATE_RATIO = 1.2  # issue 12: a simulation within 1.2x of the run's compute
 BROWSER_SECONDS = 3.0
 TARGET_SCALE = 1.0
 
@@ -149,6 +150,8 @@ def scale_table(r: dict) -> str:
                 "÷ bare ETA window", t["first"], f"≤ {SCREEN_SECONDS:g} s",
                 check(t["first"]["wall"] <= SCREEN_SECONDS)))
             out.append(row(f"`backorder_eta()` second call, {label}", t["second"]))
+    if "simulate" in r:
+        out += simulate_rows(r["simulate"], check)
     out += ["", rss_line(r), ""]
     if "run" in r and r["run"].get("phases"):
         out.append("Phases of the run (when each starts, seconds, wall / CPU, median): "
@@ -158,6 +161,34 @@ def scale_table(r: dict) -> str:
     if r.get("profile"):
         out.append(profile_text(r["profile"]))
     return "\n".join(out)
+
+
+def simulate_rows(sim: dict, check) -> list[str]:
+    """Issue 12: simulate_fulfillment of the run case's orders against the compute of a run
+    of the same orders on the same copy, paired per repetition."""
+    at = f"engine at {sim['engine_version']}; " if sim.get("engine_version") else ""
+    s = sim["summary"]
+    out = [row(f"run compute in the simulate case's repetitions ({at}the run's own compute "
+               f"÷ allocation window; the whole run {sec(sim['run']['wall'])})",
+               sim["compute"])]
+    for label, t in sim["simulations"].items():
+        alerts = (f"first {t['alerts']:,} alerts" if label != "rank, every alert"
+                  else f"all {t['alerts']:,} alerts as a frame")
+        target, ok = "", None
+        if label == "rank":
+            target = f"≤ {SIMULATE_RATIO:g}× compute"
+            ok = check(t["vs_compute"]["ratio_wall"] <= SIMULATE_RATIO)
+        policy = label.split(",")[0]
+        out.append(row(f"`simulate_fulfillment` over every order, {policy}, {alerts} "
+                       "÷ the run's compute", t["vs_compute"], target, ok))
+        out.append(row("… the same ÷ allocation window", t["vs_bare"]))
+    fair = sim["fair_share_summary"]
+    out.append(row(f"(simulation and run agree on the summary: {sim['same_summary']}; rank "
+                   f"allocates {s['units_allocated']:,} of {s['units_requested']:,} units, "
+                   f"{s['backorders_created']:,} backorders; fair share "
+                   f"{fair['units_allocated']:,} units, {fair['backorders_created']:,} "
+                   "backorders)", None))
+    return out
 
 
 def profile_text(profiles: dict) -> str:

@@ -32,7 +32,7 @@ from bench.timing import median, run_child, summary  # noqa: E402
 from bench.tpch import tpch_frames  # noqa: E402, F401 - other scripts import it from here
 
 RESULTS = ROOT / "bench" / "results"
-CASES = ("import", "run", "screens", "release", "receipt", "eta", "profile")
+CASES = ("import", "run", "screens", "release", "receipt", "eta", "simulate", "profile")
 RELEASE_SIZES = (10, 10_000, 100_000, 1_000_000)
 
 
@@ -174,6 +174,32 @@ class Scale:
                 for label in reps[0] if label != "peak_rss_mb"} | {
                     "peak_rss_mb": max(r["peak_rss_mb"] for r in reps)}
 
+    def simulate(self) -> dict:
+        """simulate_fulfillment beside the run's compute, paired per repetition."""
+        self.need(self.imported, "import")
+        reps = []
+        for i in range(self.reps):
+            reps.append(self.child("simulate"))
+            r = reps[-1]
+            log(f"  simulate {i + 1}: " + ", ".join(
+                f"{label} {s['sample']['wall']:.2f} s" for label, s in r["simulations"].items())
+                + f"; run compute {r['compute']['wall']:.2f} s, whole run "
+                f"{r['run']['wall']:.2f} s; same summary: {r['same_summary']}")
+        computes = [r["compute"] for r in reps]
+        return {"simulations": {
+                    label: {"alerts": reps[0]["simulations"][label]["alerts"],
+                            "vs_compute": summary([r["simulations"][label]["sample"]
+                                                   for r in reps], computes),
+                            "vs_bare": summary([r["simulations"][label]["sample"]
+                                                for r in reps], [r["bare"] for r in reps])}
+                    for label in reps[0]["simulations"]},
+                "compute": summary(computes, [r["bare"] for r in reps]),
+                "run": summary([r["run"] for r in reps]),
+                "same_summary": all(r["same_summary"] for r in reps),
+                "summary": reps[0]["summary"],
+                "fair_share_summary": reps[0]["fair_share_summary"],
+                "peak_rss_mb": max(r["peak_rss_mb"] for r in reps)}
+
 
 def one_scale(scale: float, reps: int, only: list[str], imported: Path | None) -> dict:
     started = time.perf_counter()
@@ -195,6 +221,8 @@ def one_scale(scale: float, reps: int, only: list[str], imported: Path | None) -
         out["receipt"] = s.receipt()
     if "eta" in only:
         out["eta"] = s.eta()
+    if "simulate" in only:
+        out["simulate"] = s.simulate()
     if "profile" in only:
         sizes = [min(max(RELEASE_SIZES), out["releasable"]["open_backorders"])]
         out["profile"] = s.child("profile", sizes=sizes)
@@ -243,7 +271,7 @@ def merge(old: dict, new: dict) -> dict:
     return merged
 
 
-NEW_CASES = {"eta"}  # cases younger than the last full run: benched on their own
+NEW_CASES = {"eta", "simulate"}  # cases younger than the last full run: benched on their own
 
 
 def merge_newer(old: dict, new: dict, only: list[str]) -> dict:
@@ -255,6 +283,9 @@ def merge_newer(old: dict, new: dict, only: list[str]) -> dict:
         merged[case] = {**{k: ({**v, "engine_version": new["engine_version"],
                                 "date": new["date"]} if isinstance(v, dict) and "first" in v
                                else v) for k, v in new[case].items()}}
+        if case == "simulate":  # one table row group: stamped once
+            merged[case] |= {"engine_version": new["engine_version"], "date": new["date"],
+                             "load": [new.get("load_before"), new.get("load_after")]}
     merged["peak_rss_mb"] = max(old.get("peak_rss_mb", 0), new["peak_rss_mb"])
     merged["case_peak_rss_mb"] = {**old.get("case_peak_rss_mb", {}),
                                   **{k: v for k, v in new.get("case_peak_rss_mb", {}).items()
