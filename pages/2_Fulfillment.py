@@ -13,7 +13,7 @@ import streamlit as st
 
 from engine import BACKORDER_GROUPINGS, DEFAULT_POLICY, POLICIES, OrderFilter
 from ui import data, fulfil, jobs, preview
-from ui.colors import SEVERITY_COLORS, as_badges, badge_column
+from ui.alert_table import show_alerts
 from ui.export import export_read
 from ui.labels import (
     GROUPING_LABELS,
@@ -192,22 +192,8 @@ if pages > 1:  # a large run has millions of alerts: they are paged in DuckDB
     page_no = int(st.number_input(f"Page of {pages:,}", min_value=1, max_value=pages, step=1,
                                   key="fulfil_alerts_page"))
 alerts = data.run_alerts(path, *wanted, ALERTS_PER_PAGE, (page_no - 1) * ALERTS_PER_PAGE)
-table = as_badges(alerts, "severity")
-table["kind"] = alerts["kind"].map(words)
-table["new_order_link"] = [f"Orders?order={n}" if isinstance(n, str) and n else None
-                           for n in alerts["new_order_no"]]
-st.dataframe(
-    table, hide_index=True, key="fulfil_alerts", alt="Alerts of the fulfillment run",
-    column_order=["severity", "kind", "order_no", "sku", "qty", "new_order_link", "message"],
-    column_config={
-        "severity": badge_column("Severity", SEVERITY_COLORS),
-        "kind": st.column_config.TextColumn("Kind"),
-        "order_no": st.column_config.TextColumn("Order"),
-        "sku": st.column_config.TextColumn("SKU"),
-        "qty": st.column_config.NumberColumn("Back-ordered / shorted qty"),
-        "new_order_link": st.column_config.LinkColumn("New order", display_text=r"order=(.*)$"),
-        "message": st.column_config.TextColumn("Message", width="large"),
-    })
+show_alerts(alerts, key="fulfil_alerts", alt="Alerts of the fulfillment run",
+            link_new_orders=True)
 new_orders = [n for n in alerts["new_order_no"].dropna().unique().tolist() if n]
 cols = st.columns([2, 1, 3], vertical_alignment="bottom")
 if new_orders:

@@ -15,6 +15,7 @@ from conftest import build
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from invariants import all_broken
+from small_warehouse import fill
 
 import engine
 
@@ -72,13 +73,7 @@ def supplied_warehouses(draw):
 def _warehouse(allowed, stock, orders, lines) -> engine.Warehouse:
     wh = engine.open()
     wh.clock = lambda: NOW
-    wh.import_items(pd.DataFrame({"sku": list(allowed), "backorder": list(allowed.values())}))
-    positive = [row for row in stock if row[2] > 0]
-    if positive:
-        wh.import_inventory(pd.DataFrame(positive, columns=["sku", "status", "qty"]))
-    wh.import_orders(pd.DataFrame(orders),
-                     pd.DataFrame(lines, columns=["order_no", "line_no", "sku", "ordered_qty"]))
-    return wh
+    return fill(wh, allowed, stock, orders, lines)
 
 
 def _query(wh, sql: str) -> pd.DataFrame:

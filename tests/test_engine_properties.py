@@ -9,6 +9,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from invariants import drifted_reservations
+from small_warehouse import fill
 
 import engine
 
@@ -38,13 +39,7 @@ def warehouses(draw):
 
 def _load(allowed, stock, orders, lines) -> engine.Warehouse:
     wh = engine.open()
-    wh.import_items(pd.DataFrame({"sku": list(allowed), "backorder": list(allowed.values())}))
-    positive = [row for row in stock if row[2] > 0]
-    if positive:
-        wh.import_inventory(pd.DataFrame(positive, columns=["sku", "status", "qty"]))
-    wh.import_orders(pd.DataFrame(orders),
-                     pd.DataFrame(lines, columns=["order_no", "line_no", "sku", "ordered_qty"]))
-    return wh
+    return fill(wh, allowed, stock, orders, lines)
 
 
 def _rank(order: dict) -> tuple:

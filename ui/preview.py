@@ -22,8 +22,8 @@ import streamlit as st
 from engine import BACKORDER_GROUPINGS, POLICIES
 
 from . import charts, jobs
-from .colors import SEVERITY_COLORS, as_badges, badge_column
-from .labels import GROUPING_SHORT, MONEY_FORMAT, plural, policy_label, setting_label, words
+from .alert_table import show_alerts
+from .labels import GROUPING_SHORT, MONEY_FORMAT, plural, policy_label, setting_label
 from .state import warehouse
 from .text import escape_md
 
@@ -198,22 +198,8 @@ def _preview_alerts(s: dict, alerts: pd.DataFrame) -> None:
             f"{plural(s['orders_remaining'], 'order')} On Order.")
     else:
         st.markdown(f"**{plural(len(alerts), 'alert')}** the run would raise.")
-    table = as_badges(alerts, "severity")
-    table["kind"] = alerts["kind"].map(words)
-    st.dataframe(
-        table, hide_index=True, key="fulfil_preview_alerts",
-        alt="Alerts the run would raise (preview)",
-        column_order=["severity", "kind", "order_no", "sku", "qty", "new_order_no", "message"],
-        column_config={
-            "severity": badge_column("Severity", SEVERITY_COLORS),
-            "kind": st.column_config.TextColumn("Kind"),
-            "order_no": st.column_config.TextColumn("Order"),
-            "sku": st.column_config.TextColumn("SKU"),
-            "qty": st.column_config.NumberColumn("Back-ordered / shorted qty"),
-            "new_order_no": st.column_config.TextColumn(
-                "New order", help="The number the backorder would get"),
-            "message": st.column_config.TextColumn("Message", width="large"),
-        })
+    show_alerts(alerts, key="fulfil_preview_alerts", alt="Alerts the run would raise (preview)",
+                link_new_orders=False)
 
 
 SETTING_OPTIONS = [f"{p}|{g}" for p in POLICIES for g in BACKORDER_GROUPINGS]
