@@ -18,13 +18,39 @@ WHY_COLUMNS = ["sku", "needed", "free", "available_on_hand", "reserved", "frozen
                "next_receipt_qty", "next_receipt_claimed", "holders", "holders_more",
                "reason"]
 NAMED_HOLDERS = 3  # orders named as holding the reservations; the rest are counted
+# "A and B", "A, B and C", "A, B, C and 4 more": the orders holding the reservations.
+_HOLDER_NAMES = """CASE WHEN holders_more > 0
+                        THEN array_to_string(holders, ', ') || ' and ' || holders_more || ' more'
+                        WHEN len(holders) > 1
+                        THEN array_to_string(holders[1:-2], ', ') || ' and ' || holders[-1]
+                        ELSE holders[1] END"""
+_OTHER_STATUSES = ", ".join(f"CASE WHEN {s.lower()} > 0 THEN {s.lower()} || ' {s}' END"
+                            for s in STOCK_STATUSES[1:])
+# The one line of design section 6 per SKU; `$ending` is the order's ETA, said once.
+REASON_SQL = f"""concat_ws('; ',
+    sku || ': needs ' || needed,
+    free || ' free' || CASE WHEN available_on_hand > 0 AND reserved > 0
+        THEN ' (' || available_on_hand || ' on hand, '
+             || CASE WHEN free = 0 THEN 'all reserved' ELSE reserved || ' reserved' END
+             || coalesce(' for ' || ({_HOLDER_NAMES}), '') || ')'
+        ELSE '' END,
+    {_OTHER_STATUSES},
+    CASE WHEN next_receipt_ref IS NOT NULL
+         THEN next_receipt_ref || ' brings ' || next_receipt_qty || ' on '
+              || strftime(next_receipt_due, '%-d %b')
+              || CASE WHEN next_receipt_claimed > 0
+                      THEN ', ' || next_receipt_claimed || ' already claimed by orders ahead'
+                      ELSE '' END
+         WHEN free < needed THEN 'no expected receipt' END,
+    CASE WHEN ahead_in_rank > 0 AND next_receipt_claimed = 0
+         THEN ahead_in_rank || ' wanted by backorders ahead' END) || ': ' || $ending || '.'"""
 
 _AHEAD = """(o.priority < t.priority OR (o.priority = t.priority AND (
               o.order_date < t.order_date OR (o.order_date = t.order_date AND (
               o.root_no < t.root_no OR (o.root_no = t.root_no AND o.suffix < t.suffix))))))"""
 
 
-def _numbers(cur: duckdb.DuckDBPyConnection, order_no: str) -> pd.DataFrame:
+def _numbers(cur: duckdb.DuckDBPyConnection, order_no: str, ending: str) -> pd.DataFrame:
     """The order's SKUs go in as a list: a literal list lets DuckDB skip most of the lines
     of a large warehouse when it looks for the other orders on them."""
     skus = [r[0] for r in cur.execute("SELECT DISTINCT sku FROM order_lines WHERE order_no = ?",
@@ -70,7 +96,8 @@ def _numbers(cur: duckdb.DuckDBPyConnection, order_no: str) -> pd.DataFrame:
                    min(due_date) AS next_receipt_due,
                    arg_min(open_qty, (due_date, ref, line_no)) AS next_receipt_qty
             FROM ({open_receipts_sql(cur)})
-            WHERE open_qty > 0 AND sku IN (SELECT unnest($skus::VARCHAR[])) GROUP BY sku)
+            WHERE open_qty > 0 AND sku IN (SELECT unnest($skus::VARCHAR[])) GROUP BY sku),
+        numbers AS (
         SELECT n.sku, n.needed,
                greatest(coalesce(s.available_on_hand, 0) - coalesce(r.reserved, 0), 0)::BIGINT
                    AS free,
@@ -83,53 +110,33 @@ def _numbers(cur: duckdb.DuckDBPyConnection, order_no: str) -> pd.DataFrame:
                h.holders, coalesce(h.holders_more, 0) AS holders_more
         FROM needs n LEFT JOIN stock s USING (sku) LEFT JOIN sku_reserved r USING (sku)
         LEFT JOIN ahead a USING (sku) LEFT JOIN receipts x USING (sku)
-        LEFT JOIN holders h USING (sku)
-        ORDER BY n.sku""", {"order_no": order_no, "skus": skus}).df()
+        LEFT JOIN holders h USING (sku)),
+        claimed AS (
+            SELECT *, CASE WHEN next_receipt_ref IS NULL THEN 0
+                           ELSE least(next_receipt_qty, greatest(ahead_in_rank - free, 0))
+                      END::BIGINT AS next_receipt_claimed
+            FROM numbers)
+        SELECT *, {REASON_SQL} AS reason FROM claimed ORDER BY sku""",
+        {"order_no": order_no, "skus": skus, "ending": ending}).df()
 
 
 def _day(value: object) -> str:
     return pd.Timestamp(value).strftime("%-d %b")
 
 
-def _names(holders: object, more: int) -> str:
-    names = list(holders) if holders is not None and len(holders) else []
-    if more:
-        return ", ".join(names) + f" and {more} more"
-    return " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
-
-
-def _reason(row: pd.Series, eta: object, covered_by: str | None, today: date,
-            late: str = "") -> str:
-    """The one line of design section 6, from one SKU's numbers."""
-    sku, needed, free = row["sku"], int(row["needed"]), int(row["free"])
-    ahead = int(row["ahead_in_rank"])
-    parts = [f"{sku}: needs {needed}"]
-    stock = f"{free} free"
-    if row["available_on_hand"] and row["reserved"]:
-        held_by = _names(row["holders"], int(row["holders_more"]))
-        share = "all reserved" if free == 0 else f"{int(row['reserved'])} reserved"
-        stock += (f" ({int(row['available_on_hand'])} on hand, {share}"
-                  + (f" for {held_by}" if held_by else "") + ")")
-    parts.append(stock)
-    parts += [f"{int(row[s.lower()])} {s}" for s in STOCK_STATUSES[1:] if row[s.lower()]]
-    claimed = 0
-    if isinstance(row["next_receipt_ref"], str):
-        qty = int(row["next_receipt_qty"])
-        claimed = min(qty, max(ahead - free, 0))
-        parts.append(f"{row['next_receipt_ref']} brings {qty} on "
-                     f"{_day(row['next_receipt_due'])}"
-                     + (f", {claimed} already claimed by orders ahead" if claimed else ""))
-    elif free < needed:
-        parts.append("no expected receipt")
-    if ahead and not claimed:
-        parts.append(f"{ahead} wanted by backorders ahead")
-    if eta is None or pd.isna(eta):
+def _ending(eta: dict | None, today: date) -> str:
+    """How the order's every line ends: its ETA, and how late that is."""
+    when, covered, late_by = ((eta or {}).get(k) for k in ("eta", "covered_by",
+                                                          "late_by_days"))
+    if when is None or pd.isna(when):
         ending = "no ETA: no known supply covers it"
-    elif covered_by == "free stock":
-        ending = "releasable now" if pd.Timestamp(eta).date() <= today else f"ETA {_day(eta)}"
+    elif covered == "free stock" and pd.Timestamp(when).date() <= today:
+        ending = "releasable now"
     else:
-        ending = f"ETA {_day(eta)}"
-    return "; ".join(parts) + f": {ending}{late}."
+        ending = f"ETA {_day(when)}"
+    if late_by is not None and pd.notna(late_by) and late_by > 0:
+        ending += f", {int(late_by)} days after its ship-by date"
+    return ending
 
 
 def why_waiting(cur: duckdb.DuckDBPyConnection, order_no: str, eta: dict | None,
@@ -140,19 +147,7 @@ def why_waiting(cur: duckdb.DuckDBPyConnection, order_no: str, eta: dict | None,
     if not found:
         raise ValidationError(f"Order {order_no} was not found", column="order_no",
                               value=order_no)
-    frame = _numbers(cur, order_no)
-    frame["next_receipt_claimed"] = [
-        min(int(q), max(int(a) - int(f), 0)) if pd.notna(q) else 0
-        for q, a, f in zip(frame["next_receipt_qty"], frame["ahead_in_rank"], frame["free"],
-                           strict=True)]
+    frame = _numbers(cur, order_no, _ending(eta, today))
     if found[0][0] != "Back Order":
         frame["reason"] = f"Order {order_no} is {found[0][0]}, not waiting"
-    else:
-        when = (eta or {}).get("eta")
-        covered = (eta or {}).get("covered_by")
-        late_by = (eta or {}).get("late_by_days")
-        late = (f", {int(late_by)} days after its ship-by date"
-                if late_by is not None and pd.notna(late_by) and late_by > 0 else "")
-        frame["reason"] = [_reason(row, when, covered, today, late)
-                           for _, row in frame.iterrows()]
     return frame[WHY_COLUMNS]
