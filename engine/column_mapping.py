@@ -85,6 +85,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
             "transfernumber", "transferorder", "transferorderno", "tono", "asn",
             "asnno", "asnnumber", "asnid", "inbound", "inboundno", "inboundref",
             "receiptref", "document", "documentno", "docno", "shipmentno"),
+    "received_qty": ("received", "receivedqty", "qtyreceived", "quantityreceived",
+                     "receivedquantity", "receivedsofar", "qtyrecd", "recdqty"),
     "due_date": ("duedate", "due", "eta", "etadate", "expecteddate", "expectedon",
                  "expectedarrival", "expectedarrivaldate", "expecteddelivery",
                  "expecteddeliverydate", "deliverydate", "deliveryon", "arrivaldate",

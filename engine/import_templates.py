@@ -21,6 +21,7 @@ _EXAMPLES = {
     "ship_by": [None, "2026-12-04"],
     "line_no": ["1", "1"], "ordered_qty": ["5", "2"],
     "ref": ["PO-4471", "TR-0093"], "due_date": ["2026-11-20", "2026-11-27"],
+    "received_qty": ["0", "4"],
 }
 _ORDER_STATUS = ["On Order", "On Order"]
 

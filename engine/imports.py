@@ -60,6 +60,8 @@ EXPECTED_COLUMNS = [
     Column("sku", "text"),
     Column("qty", "whole", low=1, high=MAX_MOVEMENT),
     Column("due_date", "date"),
+    # What has already come in of a line (an open purchase order brought over part received).
+    Column("received_qty", "whole", required=False, nullable=True, low=0, high=MAX_MOVEMENT),
 ]
 # Columns the engine works out: an import may only carry them as 0.
 ENGINE_OWNED = {"inventory": ["reserved"],
@@ -234,7 +236,8 @@ def expected_receipts_into(cur: duckdb.DuckDBPyConnection, df: pd.DataFrame, at,
     count = stage(cur, df, "expected receipts", EXPECTED_COLUMNS, "import_expected")
     check(cur, "expected receipts", "import_expected", EXPECTED_RULES)
     cur.execute("""INSERT INTO expected_receipts
-                   SELECT ref, line_no, sku, qty, due_date, 0, ?::TIMESTAMP
+                   SELECT ref, line_no, sku, qty, due_date, coalesce(received_qty, 0),
+                          ?::TIMESTAMP
                    FROM import_expected ORDER BY row_no""", [at])
     audit.record(cur, at, user, """
         SELECT 'expected_receipts_imported', NULL, NULL, sum(qty), NULL, NULL,

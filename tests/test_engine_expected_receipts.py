@@ -40,6 +40,24 @@ def test_a_good_import_reads_back_soonest_first_with_its_open_quantity(stocked):
                                                      date(2026, 12, 3)]
 
 
+def test_a_line_partly_received_before_the_import_keeps_what_came_and_is_open_for_the_rest(
+        stocked):
+    stocked.import_expected_receipts(receipts(received_qty=[3, None, 2]))
+    found = stocked.expected_receipts().set_index(["ref", "line_no"])
+    assert found.loc[("PO-77", 1), ["received_qty", "open_qty"]].tolist() == [3, 7]
+    assert found.loc[("PO-77", 2), ["received_qty", "open_qty"]].tolist() == [0, 4]
+    assert found.loc[("TR-5", 1), ["received_qty", "open_qty"]].tolist() == [2, 0]
+    # The ETA plays only what is still to come: TR-5 is in, so it brings nothing more.
+    assert set(stocked.receipt_plan()["ref"]) == {"PO-77"}
+
+
+def test_a_negative_received_quantity_is_refused_by_row_and_nothing_written(stocked):
+    with pytest.raises(engine.ValidationError) as refused:
+        stocked.import_expected_receipts(receipts(received_qty=[0, -1, 0]))
+    assert refused.value.column == "received_qty" and refused.value.row is not None
+    assert stocked.expected_receipts().empty
+
+
 def test_an_empty_warehouse_has_no_expected_receipts(wh):
     assert wh.expected_receipts().empty
 
