@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 
 import pandas as pd
+from duckdb import DuckDBPyConnection as DuckDBCursor
 
 from . import (
     analytics,
@@ -38,6 +40,9 @@ from .import_check import FileToImport, ImportReport
 from .policies import DEFAULT_POLICY
 from .reads import AuditFilter, OrderFilter
 
+# What the orders reads join as `eta_set`, with the dtypes `backorder_eta` gives them.
+ETA_SET = {"order_no": object, "eta": "datetime64[us]", "covered_by": object,
+           "late_by_days": "Int32"}
 DemoLoader = Callable[["Warehouse", int], None]
 _DEMO_LOADER: DemoLoader | None = None
 
@@ -149,18 +154,20 @@ class Warehouse:
             return frame.set_index("order_no", drop=False)
         return self.db.once_per_change(f"backorder_eta:{today}", compute)
 
-    def _eta_set(self, f: OrderFilter | None = None, sort: str | None = None
-                 ) -> pd.DataFrame:
-        """What the orders reads join as `eta_set`: the ETA of each open backorder. A count
-        or a list of numbers that neither filters nor sorts by it gets an empty set, and
-        does not wait for the ETAs to be worked out."""
-        columns = ["order_no", "eta", "covered_by", "late_by_days"]
-        if f is not None and not f.eta and not reads.sorts_by_eta(sort or ""):
-            return pd.DataFrame({"order_no": pd.Series(dtype=object),
-                                 "eta": pd.Series(dtype="datetime64[us]"),
-                                 "covered_by": pd.Series(dtype=object),
-                                 "late_by_days": pd.Series(dtype="Int32")})
-        return self._eta()[columns].reset_index(drop=True)
+    @contextmanager
+    def _order_reads(self, f: OrderFilter | None, sort: str = "rank",
+                     shows_eta: bool = False) -> Iterator[tuple[DuckDBCursor, pd.DataFrame | None]]:
+        """A read cursor with what the orders reads join: the releasable set when the
+        filter asks for it, and the ETAs (`eta_set`) when they are shown, filtered or sorted
+        by. A count or a list of numbers that needs no ETA does not wait for them."""
+        releasable = self._releasable_list(f) if isinstance(f, OrderFilter) else None
+        filters_by_eta = isinstance(f, OrderFilter) and bool(f.eta)
+        wanted = shows_eta or filters_by_eta or reads.sorts_by_eta(sort)
+        etas = (self._eta()[list(ETA_SET)].reset_index(drop=True) if wanted
+                else pd.DataFrame({c: pd.Series(dtype=t) for c, t in ETA_SET.items()}))
+        with self.db.read() as cur:
+            cur.register("eta_set", etas)
+            yield cur, releasable
 
     @guarded
     def why_waiting(self, order_no: str) -> pd.DataFrame:
@@ -329,11 +336,8 @@ class Warehouse:
         exports.check_format(fmt)
         if what == "releasable_now":
             return exports.frame_to_file(self.releasable_now(), path, fmt)
-        f = options.get("filter")
-        releasable = self._releasable_list(f) if isinstance(f, OrderFilter) else None
-        etas = self._eta_set(None if what == "orders" else OrderFilter())
-        with self.db.read() as cur:
-            cur.register("eta_set", etas)
+        with self._order_reads(options.get("filter"), shows_eta=what == "orders") as (
+                cur, releasable):
             sql, params = downloads.query_for(cur, what, releasable, self.now(), options)
             return exports.query_to_file(cur, sql, params, path, fmt)
 
@@ -346,10 +350,7 @@ class Warehouse:
     def orders(self, filter: OrderFilter | None = None, limit: int | None = None,
                offset: int = 0, sort: str = "rank") -> pd.DataFrame:
         f = filter or OrderFilter()
-        releasable = self._releasable_list(f)
-        etas = self._eta_set()
-        with self.db.read() as cur:
-            cur.register("eta_set", etas)
+        with self._order_reads(f, sort, shows_eta=True) as (cur, releasable):
             return reads.list_orders(cur, f, limit, offset, sort, releasable, self.now())
 
     @guarded
@@ -357,29 +358,20 @@ class Warehouse:
                   sort: str = "rank") -> list[str]:
         """Numbers of the matching orders in grid order: select all matching, group runs."""
         f = filter or OrderFilter()
-        releasable = self._releasable_list(f)
-        etas = self._eta_set(f, sort)
-        with self.db.read() as cur:
-            cur.register("eta_set", etas)
+        with self._order_reads(f, sort) as (cur, releasable):
             return reads.list_order_nos(cur, f, limit, sort, releasable, self.now())
 
     @guarded
     def status_counts(self, filter: OrderFilter | None = None) -> dict[str, int]:
         """Matching orders per status, in one query: e.g. a selection's summary."""
         f = filter or OrderFilter()
-        releasable = self._releasable_list(f)
-        etas = self._eta_set(f)
-        with self.db.read() as cur:
-            cur.register("eta_set", etas)
+        with self._order_reads(f) as (cur, releasable):
             return reads.status_counts(cur, f, releasable)
 
     @guarded
     def count_orders(self, filter: OrderFilter | None = None) -> int:
         f = filter or OrderFilter()
-        releasable = self._releasable_list(f)
-        etas = self._eta_set(f)
-        with self.db.read() as cur:
-            cur.register("eta_set", etas)
+        with self._order_reads(f) as (cur, releasable):
             return reads.count_orders(cur, f, releasable)
 
     @guarded
