@@ -49,3 +49,26 @@ bench-browser: $(VENV)/.installed-dev browser
 LINES ?= 1000000
 bench-import: $(VENV)/.installed-dev browser
 	$(PY) bench/import_browser.py --lines $(LINES)
+
+# Optional shared PostgreSQL store, reached through DuckDB's postgres extension.
+# Its own venv: the extension's wheel needs duckdb 1.5.5 (requirements-postgres.txt).
+PG_VENV ?= .venv-postgres
+PG_PY := $(PG_VENV)/bin/python
+
+.PHONY: setup-postgres postgres
+
+$(PG_VENV)/.installed-postgres: requirements.txt requirements-dev.txt requirements-postgres.txt
+	test -x $(PG_PY) || python3 -m venv $(PG_VENV)
+	@# Kept out of git and of `ruff check .` without touching .gitignore.
+	echo '*' > $(PG_VENV)/.gitignore
+	$(PG_PY) -m pip install --quiet --upgrade pip
+	$(PG_PY) -m pip install --quiet -r requirements-dev.txt
+	$(PG_PY) -m pip install --quiet -r requirements-postgres.txt
+	touch $@
+
+setup-postgres: $(PG_VENV)/.installed-postgres
+
+# A local PostgreSQL (Debian's package) with role and database `backorder`;
+# prints the URL. PG_FAST=1 trades durability for speed (test boxes; on in CI).
+postgres:
+	.ci/postgres-up
