@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from . import policies, run_plan, run_record
+from . import ids, policies, run_plan, run_record
 from .db import Database
 from .errors import ValidationError
 from .frames import load_order_nos
@@ -91,7 +91,7 @@ def run_fulfillment(db: Database, order_nos: Iterable[str] | str, user: str | No
     report = Reporter(progress)
     at = db.now()
     with db.write() as cur:
-        run_id = cur.execute("SELECT nextval('run_seq')").fetchall()[0][0]
+        run_id = ids.take(cur, "run")
         report(0.05, "Reading the orders")
         load_order_nos(cur, "run_request", requested)
         run_plan.stage(cur)

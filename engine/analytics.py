@@ -122,7 +122,7 @@ def fill_rate_by_run(cur: duckdb.DuckDBPyConnection, f: BackorderFilter) -> pd.D
         WITH lines AS (
             SELECT x.*, l.order_no, r."at"
             FROM run_line_results x JOIN runs r USING (run_id)
-            JOIN order_lines l ON l.rowid = x.line_rowid {orders}
+            JOIN order_lines l USING (line_id) {orders}
             WHERE {where.sql}),
         per_order AS (
             SELECT run_id, order_no, bool_and(allocated = requested) AS complete,

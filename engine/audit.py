@@ -6,18 +6,17 @@ from datetime import datetime
 
 import duckdb
 
+from . import ids
+
 AUDIT_COLUMNS = "action, order_no, sku, qty, run_id, receipt_id, detail"
 
 
 def record(cur: duckdb.DuckDBPyConnection, at: datetime, user: str | None, select_sql: str,
            params: list | None = None) -> None:
     """`select_sql` yields the columns of AUDIT_COLUMNS, in that order."""
-    cur.execute(
-        f"""INSERT INTO audit_entries
-            SELECT nextval('audit_seq'), ?::TIMESTAMP, ?::VARCHAR, {AUDIT_COLUMNS}
-            FROM ({select_sql}) AS changes({AUDIT_COLUMNS})""",
-        [at, user, *(params or [])],
-    )
+    ids.insert_numbered(cur, "audit", "audit_entries", f"""
+        SELECT ?::TIMESTAMP AS "at", ?::VARCHAR AS "user", {AUDIT_COLUMNS}
+        FROM ({select_sql}) AS changes({AUDIT_COLUMNS})""", [at, user, *(params or [])])
 
 
 def record_one(cur: duckdb.DuckDBPyConnection, at: datetime, user: str | None, action: str, *,

@@ -12,6 +12,7 @@ import duckdb
 from . import audit
 from .db import Database
 from .errors import ValidationError
+from .schema import table_exists
 
 
 @dataclass(frozen=True)
@@ -29,9 +30,7 @@ class AutoRelease:
 
 
 def _present(cur: duckdb.DuckDBPyConnection) -> bool:
-    return bool(cur.execute("""SELECT count(*) FROM duckdb_tables()
-                               WHERE table_name = 'warehouse_settings'
-                                 AND schema_name = 'main' AND NOT temporary""").fetchall()[0][0])
+    return table_exists(cur, "warehouse_settings")
 
 
 def settings(cur: duckdb.DuckDBPyConnection) -> AutoRelease:

@@ -19,9 +19,9 @@ from typing import Any, TypeVar
 import duckdb
 import pandas as pd
 
-from . import reservations
+from . import ids, reservations
 from .errors import DatabaseUnavailableError, ReadOnlyError, WriteConflictError
-from .schema import DDL, LOG_VIEWS, ORDER_TOTALS, SCHEMA_VERSION
+from .schema import COLUMNS_SQL, DDL, LOG_VIEWS, ORDER_TOTALS, SCHEMA_VERSION, TABLES_SQL
 
 TOKEN_DDL = """
 CREATE TABLE IF NOT EXISTS write_token (id INTEGER NOT NULL, writes BIGINT NOT NULL);
@@ -119,23 +119,39 @@ def _migrate(cur: duckdb.DuckDBPyConnection) -> None:
         cur.execute("ALTER TABLE orders ADD COLUMN ship_by DATE")
     if found < 6 and "policy" not in _columns(cur, "runs"):
         cur.execute("ALTER TABLE runs ADD COLUMN policy VARCHAR DEFAULT 'rank'")
+    if found < 7:
+        _explicit_ids(cur)
     if found < SCHEMA_VERSION:
         cur.execute("DELETE FROM schema_version")
         cur.execute("INSERT INTO schema_version VALUES (?)", [SCHEMA_VERSION])
 
 
+def _explicit_ids(cur: duckdb.DuckDBPyConnection) -> None:
+    """Before version 7 run results named orders and lines by rowid, and ids came from
+    sequences. Each rowid becomes the row's id, so every saved reference still holds, and
+    the counters go on after the highest id in use."""
+    for table, column in (("orders", "order_id"), ("order_lines", "line_id")):
+        if column not in _columns(cur, table):
+            cur.execute(f"ALTER TABLE {table} ADD COLUMN {column} BIGINT")
+            cur.execute(f"UPDATE {table} SET {column} = rowid")
+    for table, old, new in (("run_line_results", "line_rowid", "line_id"),
+                            ("run_order_results", "order_rowid", "order_id")):
+        if old in _columns(cur, table):
+            cur.execute(f"ALTER TABLE {table} RENAME COLUMN {old} TO {new}")
+    ids.continue_after_highest(cur)
+    for sequence in ("run_seq", "receipt_seq", "ledger_seq", "audit_seq"):
+        cur.execute(f"DROP SEQUENCE IF EXISTS {sequence}")
+
+
 def _columns(cur: duckdb.DuckDBPyConnection, table: str) -> set[str]:
     return {r[0] for r in cur.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
-    ).fetchall()}
+        COLUMNS_SQL, [table]).fetchall()}
 
 
 def _keep_stored_log(cur: duckdb.DuckDBPyConnection) -> None:
     """Before version 4 `alerts` and `audit` were tables; their rows move to the entry
     tables behind the views of the same names."""
-    tables = {r[0] for r in cur.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
-    ).fetchall()}
+    tables = {r[0] for r in cur.execute(TABLES_SQL).fetchall()}
     for old, entries in (("alerts", "alert_entries"), ("audit", "audit_entries")):
         if old in tables:
             cur.execute(f"INSERT INTO {entries} SELECT * FROM {old}")
@@ -177,7 +193,7 @@ class Database:
             cur = self._con.cursor()
             try:
                 cur.execute("BEGIN TRANSACTION")
-                cur.execute(DDL + TOKEN_DDL)
+                cur.execute(DDL + TOKEN_DDL + ids.COUNTERS_DDL)
                 _migrate(cur)
                 cur.execute(LOG_VIEWS)
                 cur.execute("COMMIT")
@@ -191,9 +207,8 @@ class Database:
 
     def _check_schema(self) -> None:
         with self.read() as cur:
-            tables = {r[0] for r in cur.execute(
-                "SELECT table_name FROM information_schema.tables").fetchall()}
-        if not {"orders", "order_lines", "items", "inventory_ledger", "audit"} <= tables:
+            tables = {r[0] for r in cur.execute(TABLES_SQL).fetchall()}
+        if not {"orders", "order_lines", "items", "inventory_ledger"} <= tables:
             raise DatabaseUnavailableError(
                 f"{self.path} is not a Backorder desk database.", reason="damaged")
 

@@ -37,7 +37,7 @@ ETA_COLUMNS = ["order_no", "eta", "covered_by", "days_waiting", "late_by_days", 
 @dataclass
 class _Waiting:
     """The waiting backorders that a receipt may release, as arrays in rank order."""
-    order_rowids: np.ndarray   # one per order
+    order_ids: np.ndarray   # one per order
     bounds: list[int]          # order k's need rows are bounds[k] .. bounds[k + 1]
     codes: list[int]           # SKU code of each need row
     needs: list[int]           # units of each need row
@@ -65,16 +65,16 @@ def _stage_receipts(cur: duckdb.DuckDBPyConnection, today: date) -> int:
     # Waiting orders holding a SKU some receipt brings; their every SKU is then in play.
     cur.execute("""
         CREATE OR REPLACE TEMP TABLE eta_candidates AS
-        SELECT DISTINCT f.order_rowid FROM rel_fit f
-        JOIN rel_decided d USING (order_rowid)
+        SELECT DISTINCT f.order_id FROM rel_fit f
+        JOIN rel_decided d USING (order_id)
         WHERE d.outcome <> 'ok' AND f.need > 0
           AND f.sku IN (SELECT sku FROM eta_receipts)""")
     cur.execute("""
         CREATE OR REPLACE TEMP TABLE eta_codes AS
         SELECT (row_number() OVER (ORDER BY sku) - 1)::BIGINT AS code, sku
         FROM (SELECT sku FROM eta_receipts
-              UNION SELECT sku FROM rel_fit WHERE order_rowid IN
-                  (SELECT order_rowid FROM eta_candidates))""")
+              UNION SELECT sku FROM rel_fit WHERE order_id IN
+                  (SELECT order_id FROM eta_candidates))""")
     return count
 
 
@@ -83,7 +83,7 @@ def _remaining_after_today(cur: duckdb.DuckDBPyConnection) -> np.ndarray:
     return cur.execute("""
         WITH taken AS (
             SELECT f.sku, sum(f.need) AS units FROM rel_fit f
-            JOIN rel_decided d USING (order_rowid)
+            JOIN rel_decided d USING (order_id)
             WHERE d.outcome = 'ok' GROUP BY f.sku)
         SELECT greatest(coalesce(s.free, 0) - coalesce(t.units, 0), 0)::BIGINT AS free
         FROM eta_codes c LEFT JOIN rel_stock s USING (sku) LEFT JOIN taken t USING (sku)
@@ -92,21 +92,21 @@ def _remaining_after_today(cur: duckdb.DuckDBPyConnection) -> np.ndarray:
 
 def _waiting(cur: duckdb.DuckDBPyConnection, skus: int) -> _Waiting:
     rows = cur.execute(f"""
-        SELECT f.order_rowid, c.code, f.need
+        SELECT f.order_id, c.code, f.need
         FROM rel_fit f JOIN eta_codes c USING (sku)
-        JOIN rel_orders o USING (order_rowid)
-        WHERE f.order_rowid IN (SELECT order_rowid FROM eta_candidates) AND f.need > 0
+        JOIN rel_orders o USING (order_id)
+        WHERE f.order_id IN (SELECT order_id FROM eta_candidates) AND f.need > 0
         ORDER BY {release.RANK}, o.order_no, f.sku""").fetchnumpy()
-    rowids = np.asarray(rows["order_rowid"], dtype=np.int64)
+    order_ids = np.asarray(rows["order_id"], dtype=np.int64)
     codes = np.asarray(rows["code"], dtype=np.int64)
-    starts = np.flatnonzero(np.diff(rowids, prepend=-1) != 0)
-    order_of_row = np.cumsum(np.diff(rowids, prepend=-1) != 0) - 1
+    starts = np.flatnonzero(np.diff(order_ids, prepend=-1) != 0)
+    order_of_row = np.cumsum(np.diff(order_ids, prepend=-1) != 0) - 1
     # Per SKU, the orders holding it in rank order: a stable sort of rows by SKU code.
     by_code = np.argsort(codes, kind="stable")
     split = np.searchsorted(codes[by_code], np.arange(skus + 1))
     holders = order_of_row[by_code]
     by_sku = [holders[split[c]:split[c + 1]].tolist() for c in range(skus)]
-    return _Waiting(order_rowids=rowids[starts], bounds=np.r_[starts, len(rowids)].tolist(),
+    return _Waiting(order_ids=order_ids[starts], bounds=np.r_[starts, len(order_ids)].tolist(),
                     codes=codes.tolist(), needs=np.asarray(rows["need"]).tolist(),
                     by_sku=by_sku)
 
@@ -119,7 +119,7 @@ def _play(waiting: _Waiting, remaining: list[int], receipts: dict[str, np.ndarra
     after today)."""
     short_today = list(remaining)
     last_receipt = [-1] * len(remaining)
-    released = [False] * len(waiting.order_rowids)
+    released = [False] * len(waiting.order_ids)
     first_open = [0] * len(waiting.by_sku)  # orders before it in by_sku are all released
     b, codes, needs = waiting.bounds, waiting.codes, waiting.needs
     out_order: list[int] = []
@@ -153,7 +153,7 @@ def _play(waiting: _Waiting, remaining: list[int], receipts: dict[str, np.ndarra
 
 
 def _released_by_receipts(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """`order_rowid`, `play` (the receipt releasing it), `covered_by` of every waiting
+    """`order_id`, `play` (the receipt releasing it), `covered_by` of every waiting
     backorder some expected receipt releases."""
     remaining = _remaining_after_today(cur).tolist()
     waiting = _waiting(cur, len(remaining))
@@ -166,7 +166,7 @@ def _released_by_receipts(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     covered = [", ".join(dict.fromkeys(refs_list[p] for p in plays_of)) or refs_list[play]
                for plays_of, play in zip(completing, plays, strict=True)]
     return pd.DataFrame({
-        "order_rowid": waiting.order_rowids[np.asarray(orders, dtype=np.int64)],
+        "order_id": waiting.order_ids[np.asarray(orders, dtype=np.int64)],
         "play": np.asarray(plays, dtype=np.int64),
         "covered_by": pd.Series(covered, dtype=object)})
 
@@ -179,7 +179,7 @@ def backorder_eta(cur: duckdb.DuckDBPyConnection, now: datetime) -> pd.DataFrame
     if _stage_receipts(cur, today):
         by_receipts = _released_by_receipts(cur)
     else:
-        by_receipts = pd.DataFrame({"order_rowid": pd.Series(dtype="int64"),
+        by_receipts = pd.DataFrame({"order_id": pd.Series(dtype="int64"),
                                     "play": pd.Series(dtype="int64"),
                                     "covered_by": pd.Series(dtype=object)})
         cur.execute("CREATE OR REPLACE TEMP TABLE eta_receipts AS SELECT NULL::BIGINT AS "
@@ -189,13 +189,13 @@ def backorder_eta(cur: duckdb.DuckDBPyConnection, now: datetime) -> pd.DataFrame
     try:
         return fetch_frame(cur, f"""
             WITH eta AS (
-                SELECT d.order_rowid,
+                SELECT d.order_id,
                        CASE WHEN d.outcome = 'ok' THEN ?::DATE ELSE r.arrives END AS eta,
                        CASE WHEN d.outcome = 'ok' THEN '{FREE_STOCK}' ELSE b.covered_by END
                            AS covered_by,
                        r.ref AS released_by_ref, r.line_no AS released_by_line
                 FROM rel_decided d  -- one row per order
-                LEFT JOIN _eta_by_receipts b USING (order_rowid)
+                LEFT JOIN _eta_by_receipts b USING (order_id)
                 LEFT JOIN eta_receipts r USING (play))
             SELECT o.order_no, e.eta, e.covered_by,
                    date_diff('day', o.created_at, ?::TIMESTAMP)::INTEGER AS days_waiting,
@@ -205,9 +205,9 @@ def backorder_eta(cur: duckdb.DuckDBPyConnection, now: datetime) -> pd.DataFrame
                         WHEN o.ship_by < ?::DATE THEN date_diff('day', o.ship_by, ?::DATE)
                    END::INTEGER AS late_by_days,
                    o.ship_by, e.released_by_ref, e.released_by_line, o.units
-            FROM rel_orders ro JOIN orders o ON o.rowid = ro.order_rowid
-            LEFT JOIN eta e ON e.order_rowid = ro.order_rowid
-            ORDER BY ro.order_rowid  -- table order: a rank sort of a million rows costs
+            FROM rel_orders ro JOIN orders o ON o.order_id = ro.order_id
+            LEFT JOIN eta e ON e.order_id = ro.order_id
+            ORDER BY ro.order_id  -- table order: a rank sort of a million rows costs
             """, [today, now, today, today])                # more than all the rest
     finally:
         cur.unregister("_eta_by_receipts")

@@ -8,6 +8,7 @@ import pandas as pd
 
 from .errors import ValidationError
 from .frames import fetch_frame
+from .schema import table_exists
 
 COLUMNS = ["ref", "line_no", "sku", "qty", "due_date", "received_qty", "open_qty"]
 # A file made before expected receipts existed, opened for viewing only, has no table:
@@ -18,10 +19,7 @@ _NONE = ("(SELECT NULL::VARCHAR AS ref, NULL::INTEGER AS line_no, NULL::VARCHAR 
 
 
 def _source(cur: duckdb.DuckDBPyConnection) -> str:
-    present = cur.execute("""SELECT count(*) FROM duckdb_tables()
-                             WHERE table_name = 'expected_receipts'
-                               AND schema_name = 'main' AND NOT temporary""").fetchall()[0][0]
-    return "expected_receipts" if present else _NONE
+    return "expected_receipts" if table_exists(cur, "expected_receipts") else _NONE
 
 
 def open_receipts_sql(cur: duckdb.DuckDBPyConnection) -> str:

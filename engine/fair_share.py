@@ -41,12 +41,12 @@ def allocate_fair_share(cur: duckdb.DuckDBPyConnection) -> None:
                    row_number() OVER (PARTITION BY sku_id ORDER BY remainder DESC, pos)
                        AS turn
             FROM shared)
-        SELECT order_rank, line_no, line_rowid, sku_id, need, allocated_qty,
+        SELECT order_rank, line_no, line_id, sku_id, need, allocated_qty,
                backorder_allowed,
                (base + CASE WHEN demand > avail AND turn <= left_over THEN 1 ELSE 0 END
                )::BIGINT AS alloc
         FROM rounded
         UNION ALL
-        SELECT order_rank, line_no, line_rowid, sku_id, need, allocated_qty,
+        SELECT order_rank, line_no, line_id, sku_id, need, allocated_qty,
                backorder_allowed, need AS alloc
         FROM whole""")

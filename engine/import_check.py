@@ -34,12 +34,14 @@ from .column_mapping import (
 from .db import Database
 from .errors import ValidationError
 from .file_read import Upload
+from .schema import TABLES_SQL
 from .validation import Rule, cell_rules, typed_sql
 
 Progress = Callable[[float, str], None]
 REPORT_COLUMNS = ["file", "row", "column", "value", "reason"]
-# Tables a replace keeps: the schema's version and the writers' token, not data.
-KEEP_ON_REPLACE = ("schema_version", "write_token")
+# Tables a replace keeps: the schema's version, the writers' token and the id counters
+# (an id is never given twice), not data.
+KEEP_ON_REPLACE = ("schema_version", "write_token", "id_counters")
 # The engine's columns of each kind's typed rows, and what an import is written from.
 ENGINE_COLUMNS = {ITEMS: imports.ITEM_COLUMNS, INVENTORY: imports.INVENTORY_COLUMNS,
                   ORDERS: imports.ORDER_COLUMNS, LINES: imports.LINE_COLUMNS,
@@ -293,10 +295,7 @@ def clear_warehouse(cur: duckdb.DuckDBPyConnection) -> None:
     """Every table of the warehouse emptied inside the caller's transaction: items, stock,
     orders, runs and their results, alerts, audit, reservations, and any table added
     since; only the schema's version and the writers' token stay."""
-    tables = [r[0] for r in cur.execute("""
-        SELECT table_name FROM information_schema.tables
-        WHERE table_schema = 'main' AND table_type = 'BASE TABLE'
-          AND table_catalog = current_database()""").fetchall()]
+    tables = [r[0] for r in cur.execute(TABLES_SQL).fetchall()]
     for table in tables:
         if table not in KEEP_ON_REPLACE:
             cur.execute(f"DELETE FROM {_quote(table)}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from . import audit
+from . import audit, ids
 from .db import Database
 from .inputs import MAX_MOVEMENT, MAX_ON_HAND
 from .orderno import ORDER_NO_PATTERN, ROOT_SQL, SUFFIX_SQL
@@ -189,10 +189,9 @@ def inventory_into(cur: duckdb.DuckDBPyConnection, df: pd.DataFrame, at,
     check(cur, "inventory", "import_stock", INVENTORY_RULES)
     cur.execute("DELETE FROM import_stock WHERE qty = 0")  # a WMS snapshot lists them
     count = cur.execute("SELECT count(*) FROM import_stock").fetchall()[0][0]
-    cur.execute("""
-        INSERT INTO inventory_ledger
-        SELECT nextval('ledger_seq'), ?::TIMESTAMP, ?::VARCHAR, 'import', sku, status, qty,
-               NULL, 'opening balance'
+    ids.insert_numbered(cur, "ledger", "inventory_ledger", """
+        SELECT ?::TIMESTAMP, ?::VARCHAR, 'import', sku, status, qty, NULL::BIGINT,
+               'opening balance'
         FROM import_stock ORDER BY row_no""", [at, user])
     audit.record(cur, at, user, """
         SELECT 'stock_imported', NULL, sku, qty, NULL, NULL, status FROM import_stock""")
@@ -213,14 +212,17 @@ def orders_into(cur: duckdb.DuckDBPyConnection, orders: pd.DataFrame, lines: pd.
                coalesce(ship_code, CASE WHEN status = 'Back Order'
                                         THEN '{SHIP_CODE_BACKORDER}' END),
                coalesce(ship_complete, false), customer, ?::TIMESTAMP, NULL, NULL,
-               coalesce(t.lines, 0), coalesce(t.units, 0), coalesce(t.value, 0), ship_by
+               coalesce(t.lines, 0), coalesce(t.units, 0), coalesce(t.value, 0), ship_by,
+               ?::BIGINT + row_number() OVER (ORDER BY row_no) - 1
         FROM import_orders LEFT JOIN ({ORDER_TOTALS.format(lines="import_lines")}) t
             USING (order_no)
-        ORDER BY row_no""", [at])
+        ORDER BY row_no""", [at, ids.take(cur, "order", count)])
+    lines_count = cur.execute("SELECT count(*) FROM import_lines").fetchall()[0][0]
     cur.execute("""
         INSERT INTO order_lines
-        SELECT order_no, line_no, sku, ordered_qty, 0, 0, 0
-        FROM import_lines ORDER BY row_no""")
+        SELECT order_no, line_no, sku, ordered_qty, 0, 0, 0,
+               ?::BIGINT + row_number() OVER (ORDER BY row_no) - 1
+        FROM import_lines ORDER BY row_no""", [ids.take(cur, "line", lines_count)])
     audit.record(cur, at, user, """
         SELECT 'order_imported', o.order_no, NULL, coalesce(sum(l.ordered_qty), 0),
                NULL, NULL, any_value(o.status)

@@ -10,7 +10,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from . import audit, auto_release, expected, inputs, reservations
+from . import audit, auto_release, expected, ids, inputs, reservations
 from .db import Database
 from .errors import InventoryError, ValidationError
 from .inputs import MAX_ON_HAND
@@ -97,9 +97,8 @@ def _within_on_hand(sku: str, status: str, after: int) -> None:
 def _ledger(cur: duckdb.DuckDBPyConnection, at: datetime, user: str | None, kind: str,
             sku: str, status: str, qty: int, receipt_id: int | None = None,
             reason: str | None = None) -> None:
-    cur.execute("INSERT INTO inventory_ledger "
-                "VALUES (nextval('ledger_seq'), ?, ?, ?, ?, ?, ?, ?, ?)",
-                [at, user, kind, sku, status, qty, receipt_id, reason])
+    cur.execute("INSERT INTO inventory_ledger VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [ids.take(cur, "ledger"), at, user, kind, sku, status, qty, receipt_id, reason])
 
 
 def receive(db: Database, sku: str, qty: int, user: str | None = None,
@@ -115,7 +114,7 @@ def receive(db: Database, sku: str, qty: int, user: str | None = None,
         on_hand, _ = _balance(cur, sku)
         _within_on_hand(sku, "Available", on_hand["Available"] + qty)
         line_no, over = expected.book_receipt(cur, ref, sku, qty) if ref else (None, 0)
-        receipt_id = cur.execute("SELECT nextval('receipt_seq')").fetchall()[0][0]
+        receipt_id = ids.take(cur, "receipt")
         _ledger(cur, at, user, "receipt", sku, "Available", qty, receipt_id, reason)
         booked = (f"against {ref} line {line_no}"
                   + (f", {over} over what was expected" if over else "")) if ref else ""
@@ -210,13 +209,13 @@ def ship(db: Database, order_nos: Iterable[str] | str,
     at = db.now()
     with db.write() as cur:
         order_states(cur, order_nos, SHIP_REFUSAL)
-        cur.execute("""
-            INSERT INTO inventory_ledger
-            SELECT nextval('ledger_seq'), ?::TIMESTAMP, ?::VARCHAR, 'shipment', sku, 'Available',
-                   -qty, NULL, 'orders shipped'
+        ids.insert_numbered(cur, "ledger", "inventory_ledger", """
+            SELECT ?::TIMESTAMP, ?::VARCHAR, 'shipment', sku, 'Available', -qty, NULL::BIGINT,
+                   'orders shipped'
             FROM (SELECT l.sku, sum(l.allocated_qty)::BIGINT AS qty
                   FROM order_lines l JOIN action_orders a USING (order_no)
-                  WHERE a.reason IS NULL AND l.allocated_qty > 0 GROUP BY l.sku)""", [at, user])
+                  WHERE a.reason IS NULL AND l.allocated_qty > 0 GROUP BY l.sku)""", [at, user],
+                            order_by="sku")
         reservations.add(cur, reservations.freed_orders_deltas(ACTION_OK))
         cur.execute("""
             UPDATE orders SET status = 'Shipped'

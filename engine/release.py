@@ -8,7 +8,7 @@ before it, and an order that cannot fit even alone never fits. SQL settles those
 linear pass over integer arrays walks the contended SKUs' rows in rank order.
 
 The chosen orders are found once by number; every later step (their lines, the writes)
-goes by rowid over their own rows, so the cost follows the number of orders asked about,
+goes by id over their own rows, so the cost follows the number of orders asked about,
 not the size of the warehouse.
 """
 
@@ -44,19 +44,19 @@ class ReleaseResult:
 
 def _requested_orders(cur: duckdb.DuckDBPyConnection, count: int) -> None:
     """`rel_orders` from `release_request(order_no, request_pos)` of `count` orders: each
-    order's rowid, rank and, when it cannot be released at all, the error. A few orders are
+    order's id, rank and, when it cannot be released at all, the error. A few orders are
     found by their roots first (integers, so only those orders' numbers are read)."""
     if count <= FEW:
         found = f"""
             WITH same_root AS (
-                SELECT rowid AS order_rowid, order_no, lines, status, priority, order_date,
+                SELECT order_id, order_no, lines, status, priority, order_date,
                        root_no, suffix
                 FROM orders WHERE root_no IN (SELECT {ROOT_SQL} FROM release_request))
             SELECT r.order_no, r.request_pos, o.* EXCLUDE (order_no)
             FROM release_request r LEFT JOIN same_root o USING (order_no)"""
     else:
         found = """
-            SELECT r.order_no, r.request_pos, o.rowid AS order_rowid, o.lines, o.status,
+            SELECT r.order_no, r.request_pos, o.order_id, o.lines, o.status,
                    o.priority, o.order_date, o.root_no, o.suffix
             FROM release_request r LEFT JOIN orders o USING (order_no)"""
     cur.execute(f"CREATE OR REPLACE TEMP TABLE rel_found AS {found}")
@@ -85,7 +85,7 @@ def _open_backorders(cur: duckdb.DuckDBPyConnection) -> None:
     """`rel_orders` for every open backorder, in no set order."""
     cur.execute("""
         CREATE OR REPLACE TEMP TABLE rel_orders AS
-        SELECT order_no, 0 AS request_pos, rowid AS order_rowid, lines, status,
+        SELECT order_no, 0 AS request_pos, order_id, lines, status,
                priority, order_date, root_no, suffix, NULL::VARCHAR AS error
         FROM orders WHERE status = 'Back Order'""")
 
@@ -98,17 +98,17 @@ def _stage(cur: duckdb.DuckDBPyConnection, reasons: bool, every_sku: bool = Fals
     rather than looked up."""
     cur.execute("""
         CREATE OR REPLACE TEMP TABLE rel_lines AS
-        SELECT l.rowid AS line_rowid, o.order_rowid, o.lines <> 1 AS multi, l.sku,
+        SELECT l.line_id, o.order_id, o.lines <> 1 AS multi, l.sku,
                l.ordered_qty, (l.ordered_qty - l.allocated_qty)::BIGINT AS need
         FROM order_lines l
-        JOIN (SELECT order_no, order_rowid, lines FROM rel_orders WHERE error IS NULL) o
+        JOIN (SELECT order_no, order_id, lines FROM rel_orders WHERE error IS NULL) o
           USING (order_no)""")
     cur.execute("""
         CREATE OR REPLACE TEMP VIEW rel_needs AS  -- read twice, never stored
-        SELECT order_rowid, multi, sku, need FROM rel_lines WHERE NOT multi
+        SELECT order_id, multi, sku, need FROM rel_lines WHERE NOT multi
         UNION ALL
-        SELECT order_rowid, true, sku, sum(need)::BIGINT FROM rel_lines WHERE multi
-        GROUP BY order_rowid, sku""")
+        SELECT order_id, true, sku, sum(need)::BIGINT FROM rel_lines WHERE multi
+        GROUP BY order_id, sku""")
     held = f"""coalesce(string_agg(b.qty || ' ' || b.status, ', '
                             ORDER BY list_position({list(STOCK_STATUSES)}, b.status))
                         FILTER (WHERE b.status <> 'Available' AND b.qty > 0), '')"""
@@ -128,12 +128,12 @@ def _stage(cur: duckdb.DuckDBPyConnection, reasons: bool, every_sku: bool = Fals
     cur.execute("""
         CREATE OR REPLACE TEMP TABLE rel_fit AS
         WITH fit AS (
-            SELECT n.order_rowid, n.multi, n.sku, n.need, coalesce(s.free, 0) AS free,
+            SELECT n.order_id, n.multi, n.sku, n.need, coalesce(s.free, 0) AS free,
                    coalesce(s.held, '') AS held
             FROM rel_needs n LEFT JOIN rel_stock s USING (sku))
         SELECT *, need <= free AS alone FROM fit WHERE NOT multi
         UNION ALL
-        SELECT *, bool_and(need <= free) OVER (PARTITION BY order_rowid) FROM fit
+        SELECT *, bool_and(need <= free) OVER (PARTITION BY order_id) FROM fit
         WHERE multi""")
     cur.execute("""
         CREATE OR REPLACE TEMP TABLE rel_contended AS
@@ -145,17 +145,17 @@ def _stage(cur: duckdb.DuckDBPyConnection, reasons: bool, every_sku: bool = Fals
 
 def _pass(needs: dict[str, np.ndarray], free: np.ndarray, reasons: bool
           ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One pass over the contended rows in rank order: (`order_rowid`, `ok`) of each
-    order, and, if `reasons`, the rows it fell short on (`order_rowid`, `code`, `need`,
+    """One pass over the contended rows in rank order: (`order_id`, `ok`) of each
+    order, and, if `reasons`, the rows it fell short on (`order_id`, `code`, `need`,
     `free` then). SKUs come coded as integers (`code`, their position in `free`), so the
     loop touches only ints and lists; an order of one row, the usual case, is quick."""
-    rowids = np.asarray(needs["order_rowid"], dtype=np.int64)
+    order_ids = np.asarray(needs["order_id"], dtype=np.int64)
     code_array = np.asarray(needs["code"], dtype=np.int64)
     need_array = np.asarray(needs["need"], dtype=np.int64)
     remaining = np.asarray(free, dtype=np.int64).tolist()
     codes, qtys = code_array.tolist(), need_array.tolist()
-    starts = np.flatnonzero(np.diff(rowids, prepend=-1) != 0)  # each order's first row
-    bounds = np.r_[starts, len(rowids)].tolist()
+    starts = np.flatnonzero(np.diff(order_ids, prepend=-1) != 0)  # each order's first row
+    bounds = np.r_[starts, len(order_ids)].tolist()
     fits = [False] * len(starts)
     short_rows: list[int] = []  # row positions
     short_free: list[int] = []  # the free stock each of them met
@@ -181,8 +181,8 @@ def _pass(needs: dict[str, np.ndarray], free: np.ndarray, reasons: bool
                     short_rows.append(i)
                     short_free.append(remaining[codes[i]])
     at = np.asarray(short_rows, dtype=np.int64)
-    decided = pd.DataFrame({"order_rowid": rowids[starts], "ok": np.asarray(fits, dtype=bool)})
-    short = pd.DataFrame({"order_rowid": rowids[at], "code": code_array[at],
+    decided = pd.DataFrame({"order_id": order_ids[starts], "ok": np.asarray(fits, dtype=bool)})
+    short = pd.DataFrame({"order_id": order_ids[at], "code": code_array[at],
                           "need": need_array[at], "free": np.asarray(short_free, dtype=np.int64)})
     return decided, short
 
@@ -196,9 +196,9 @@ def _decide(cur: duckdb.DuckDBPyConnection, reasons: bool) -> None:
         SELECT (row_number() OVER () - 1)::BIGINT AS code, s.sku, s.free, s.held
         FROM rel_stock s SEMI JOIN rel_contended c USING (sku)""")
     needs = cur.execute(f"""
-        SELECT f.order_rowid, c.code, f.need
+        SELECT f.order_id, c.code, f.need
         FROM rel_fit f JOIN rel_contended_stock c USING (sku)
-        JOIN rel_orders o USING (order_rowid)
+        JOIN rel_orders o USING (order_id)
         WHERE f.alone
         ORDER BY {RANK}, o.order_no, f.sku""").fetchnumpy()
     free = cur.execute("SELECT free FROM rel_contended_stock ORDER BY code"
@@ -210,23 +210,23 @@ def _decide(cur: duckdb.DuckDBPyConnection, reasons: bool) -> None:
         cur.execute(f"""
             CREATE OR REPLACE TEMP TABLE rel_decided AS
             WITH per_order AS (
-                SELECT order_rowid, multi, alone, sku, need, free, held FROM rel_fit
+                SELECT order_id, multi, alone, sku, need, free, held FROM rel_fit
                 WHERE NOT multi
                 UNION ALL
-                SELECT DISTINCT order_rowid, multi, alone, NULL, NULL, NULL, NULL FROM rel_fit
+                SELECT DISTINCT order_id, multi, alone, NULL, NULL, NULL, NULL FROM rel_fit
                 WHERE multi),
             passed_over AS (
-                SELECT x.order_rowid,
+                SELECT x.order_id,
                        string_agg({_shortfall("x")}, '; ' ORDER BY x.sku) AS reason
-                FROM (SELECT p.order_rowid, c.sku, p.need, p.free, c.held
+                FROM (SELECT p.order_id, c.sku, p.need, p.free, c.held
                       FROM _rel_short p JOIN rel_contended_stock c USING (code)) x
-                GROUP BY x.order_rowid)
+                GROUP BY x.order_id)
             SELECT f.*,
                    CASE WHEN f.alone AND coalesce(p.ok, true) THEN 'ok' ELSE 'warning' END
                        AS outcome,
                    s.reason AS pass_reason
-            FROM per_order f LEFT JOIN _rel_pass p USING (order_rowid)
-            LEFT JOIN passed_over s USING (order_rowid)""")
+            FROM per_order f LEFT JOIN _rel_pass p USING (order_id)
+            LEFT JOIN passed_over s USING (order_id)""")
     finally:
         cur.unregister("_rel_pass")
         cur.unregister("_rel_short")
@@ -242,20 +242,20 @@ def _shortfall(alias: str) -> str:
 # Outcome and reason per decided order: what fits has its needs; what cannot fit even alone
 # has the SKUs it lacks; what the pass passed over has the pass's words.
 REASONS = f"""
-    SELECT order_rowid, outcome,
+    SELECT order_id, outcome,
            CASE WHEN outcome = 'ok' THEN 'Stock is free: ' || sku || ' ' || need
                 ELSE coalesce(pass_reason, {_shortfall("d")}) END AS reason
     FROM rel_decided d WHERE NOT multi
     UNION ALL
-    SELECT d.order_rowid, any_value(d.outcome),
+    SELECT d.order_id, any_value(d.outcome),
            CASE WHEN any_value(d.outcome) = 'ok'
                 THEN 'Stock is free: ' || string_agg(f.sku || ' ' || f.need, ', '
                                                      ORDER BY f.sku)
                 ELSE coalesce(any_value(d.pass_reason),
                               string_agg({_shortfall("f")}, '; ' ORDER BY f.sku)
                                   FILTER (WHERE f.need > f.free)) END
-    FROM rel_decided d JOIN rel_fit f USING (order_rowid)
-    WHERE d.multi GROUP BY d.order_rowid"""
+    FROM rel_decided d JOIN rel_fit f USING (order_id)
+    WHERE d.multi GROUP BY d.order_id"""
 
 
 def _planned(cur: duckdb.DuckDBPyConnection, every_sku: bool) -> pd.DataFrame:
@@ -265,7 +265,7 @@ def _planned(cur: duckdb.DuckDBPyConnection, every_sku: bool) -> pd.DataFrame:
     return fetch_frame(cur, f"""
         SELECT o.order_no, coalesce(d.outcome, 'error') AS outcome,
                coalesce(o.error, d.reason, 'Backorder has no lines to release') AS reason
-        FROM rel_orders o LEFT JOIN ({REASONS}) d USING (order_rowid)
+        FROM rel_orders o LEFT JOIN ({REASONS}) d USING (order_id)
         ORDER BY o.request_pos""")
 
 
@@ -286,23 +286,23 @@ def review_release(db: Database, order_nos: Iterable[str] | str) -> pd.DataFrame
 def _apply(cur: duckdb.DuckDBPyConnection, decided: pd.DataFrame, at: datetime,
            user: str | None, receipt_id: int | None, how: str = "released by hand"
            ) -> ReleaseResult:
-    """Writes the `ok` orders of the plan just made on `cur`, by rowid."""
+    """Writes the `ok` orders of the plan just made on `cur`, by id."""
     released = decided.loc[decided["outcome"] == "ok", "order_no"].tolist()
     if released:
-        ok = "(SELECT order_rowid FROM rel_decided WHERE outcome = 'ok')"
-        reservations.add(cur, f"SELECT sku, need FROM rel_lines WHERE order_rowid IN {ok}")
+        ok = "(SELECT order_id FROM rel_decided WHERE outcome = 'ok')"
+        reservations.add(cur, f"SELECT sku, need FROM rel_lines WHERE order_id IN {ok}")
         cur.execute(f"""
             UPDATE order_lines SET allocated_qty = ordered_qty
-            WHERE rowid IN (SELECT line_rowid FROM rel_lines WHERE order_rowid IN {ok})""")
+            WHERE line_id IN (SELECT line_id FROM rel_lines WHERE order_id IN {ok})""")
         cur.execute(f"""
             UPDATE orders SET status = 'On Order', ship_code = '{SHIP_CODE_READY}',
                               released_at = ?::TIMESTAMP
-            WHERE rowid IN {ok}""", [at])
+            WHERE order_id IN {ok}""", [at])
         audit.record(cur, at, user, f"""
             SELECT 'released', o.order_no, NULL, l.units, NULL, ?::BIGINT, ?
-            FROM (SELECT order_rowid, sum(ordered_qty) AS units FROM rel_lines
-                  WHERE order_rowid IN {ok} GROUP BY order_rowid) l
-            JOIN rel_orders o USING (order_rowid)""",
+            FROM (SELECT order_id, sum(ordered_qty) AS units FROM rel_lines
+                  WHERE order_id IN {ok} GROUP BY order_id) l
+            JOIN rel_orders o USING (order_id)""",
                      [receipt_id, f"On Order / Ready to ship ({how})"])
     not_released = decided.loc[decided["outcome"] != "ok"].reset_index(drop=True)
     return ReleaseResult(released=released, not_released=not_released)
@@ -341,27 +341,27 @@ def _details(cur: duckdb.DuckDBPyConnection, include_blocked: bool) -> pd.DataFr
     what a screen shows of it, in rank order; a releasable one gets its lines' needs as the
     reason. Orders of one line need no grouping."""
     reasons = (f"({REASONS})" if include_blocked
-               else "(SELECT NULL::BIGINT AS order_rowid, NULL::VARCHAR AS reason)")
+               else "(SELECT NULL::BIGINT AS order_id, NULL::VARCHAR AS reason)")
     return fetch_frame(cur, f"""
         WITH chosen AS (SELECT * FROM rel_decided WHERE {"true" if include_blocked
                                                         else "outcome = 'ok'"}),
         shown AS (
-            SELECT order_rowid, outcome, sku AS skus,
+            SELECT order_id, outcome, sku AS skus,
                    'Stock is free: ' || sku || ' ' || need AS free_reason
             FROM chosen WHERE NOT multi
             UNION ALL
-            SELECT l.order_rowid, any_value(c.outcome),
+            SELECT l.order_id, any_value(c.outcome),
                    string_agg(DISTINCT l.sku, ', ' ORDER BY l.sku),
                    'Stock is free: ' || string_agg(l.sku || ' ' || l.need, ', '
                                                    ORDER BY l.sku)
-            FROM rel_lines l JOIN chosen c USING (order_rowid)
-            WHERE c.multi GROUP BY l.order_rowid)
+            FROM rel_lines l JOIN chosen c USING (order_id)
+            WHERE c.multi GROUP BY l.order_id)
         SELECT o.order_no, o.parent_order_no, o.order_date, o.priority, o.customer,
                o.created_at, s.outcome = 'ok' AS releasable,
                CASE WHEN s.outcome = 'ok' THEN s.free_reason ELSE r.reason END AS reason,
                s.skus, o.units, o.value
-        FROM shown s LEFT JOIN {reasons} r USING (order_rowid)
-        JOIN orders o ON o.rowid = s.order_rowid
+        FROM shown s LEFT JOIN {reasons} r USING (order_id)
+        JOIN orders o USING (order_id)
         ORDER BY {RANK}""")
 
 

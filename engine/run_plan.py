@@ -21,30 +21,35 @@ LINE_SLOTS = 1_048_576
 
 
 def stage(cur: duckdb.DuckDBPyConnection) -> None:
-    """Ranked orders and slim line rows keyed by integers (rank, rowid, SKU id): windows
+    """Ranked orders and slim line rows keyed by integers (rank, line id, SKU id): windows
     and joins over millions of lines are much cheaper on integers than on strings."""
     cur.execute("""
         CREATE OR REPLACE TEMP TABLE run_orders AS
-        SELECT r.order_no, r.request_pos, o.status, o.rowid AS order_rowid, o.ship_complete,
+        SELECT r.order_no, r.request_pos, o.status, o.order_id, o.ship_complete,
                o.ship_code, o.root_no, o.suffix, o.order_date, o.priority, o.customer,
                o.ship_by
         FROM run_request r LEFT JOIN orders o USING (order_no)""")
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE run_ranked AS
-        SELECT order_no, order_rowid, ship_complete, ship_code, root_no, order_date, priority,
+        SELECT order_no, order_id, ship_complete, ship_code, root_no, order_date, priority,
                customer, ship_by, row_number() OVER (ORDER BY {rank_sql()}) AS order_rank
         FROM run_orders WHERE status = 'On Order'""")
+    cur.execute("""
+        CREATE OR REPLACE TEMP TABLE run_items AS
+        SELECT sku, row_number() OVER () AS sku_id, backorder,
+               coalesce(unit_price, 0) AS unit_price
+        FROM items""")
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE run_lines AS
         SELECT r.order_rank, l.line_no, r.order_rank * {LINE_SLOTS} + l.line_no AS pos,
-               l.rowid AS line_rowid, i.rowid AS sku_id, r.ship_complete,
+               l.line_id, i.sku_id, r.ship_complete,
                coalesce(i.backorder, false) AS backorder_allowed, l.allocated_qty,
                (l.ordered_qty - l.allocated_qty - l.shorted_qty - l.backorder_qty) AS need
-        FROM order_lines l JOIN run_ranked r USING (order_no) JOIN items i USING (sku)""")
+        FROM order_lines l JOIN run_ranked r USING (order_no) JOIN run_items i USING (sku)""")
     cur.execute("""
         CREATE OR REPLACE TEMP TABLE run_skus AS
-        SELECT sku, rowid AS sku_id, coalesce(unit_price, 0) AS unit_price FROM items
-        WHERE rowid IN (SELECT DISTINCT sku_id FROM run_lines)""")
+        SELECT sku, sku_id, unit_price FROM run_items
+        WHERE sku_id IN (SELECT DISTINCT sku_id FROM run_lines)""")
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE run_free AS
         SELECT s.sku_id, f.free
@@ -52,18 +57,18 @@ def stage(cur: duckdb.DuckDBPyConnection) -> None:
 
 
 # The columns of `run_alloc`: what each line of the run gets. Every allocation policy
-# selects `order_rank, line_no, line_rowid, sku_id, need, allocated_qty, backorder_allowed,
+# selects `order_rank, line_no, line_id, sku_id, need, allocated_qty, backorder_allowed,
 # alloc` for every line outside the failed ship-complete orders.
 def write_alloc(cur: duckdb.DuckDBPyConnection, lines_sql: str) -> None:
     """`run_alloc` from a policy's lines and their `alloc`: the rest of each line's need is
     back-ordered where its item allows it, else shorted."""
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE run_alloc AS
-        SELECT order_rank, line_no, line_rowid, sku_id, need, alloc, allocated_qty,
+        SELECT order_rank, line_no, line_id, sku_id, need, alloc, allocated_qty,
                CASE WHEN backorder_allowed THEN need - alloc ELSE 0 END AS backordered,
                CASE WHEN backorder_allowed THEN 0 ELSE need - alloc END AS shorted
         FROM ({lines_sql})
-        ORDER BY line_rowid  -- the run's updates in table order are far faster""")
+        ORDER BY line_id  -- the run's updates in table order are far faster""")
 
 
 def settle_ship_complete(cur: duckdb.DuckDBPyConnection, after_ordinary_lines: bool) -> None:
@@ -82,7 +87,7 @@ def allocate_by_rank(cur: duckdb.DuckDBPyConnection) -> None:
     what every line of every other order gets: allocated, backordered or shorted."""
     settle_ship_complete(cur, after_ordinary_lines=True)
     write_alloc(cur, """
-        SELECT l.order_rank, l.line_no, l.line_rowid, l.sku_id, l.need, l.allocated_qty,
+        SELECT l.order_rank, l.line_no, l.line_id, l.sku_id, l.need, l.allocated_qty,
                l.backorder_allowed,
                least(l.need, greatest(0, coalesce(f.free, 0)
                      - (sum(l.need) OVER w - l.need)))::BIGINT AS alloc

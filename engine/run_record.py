@@ -13,7 +13,7 @@ from datetime import datetime
 
 import duckdb
 
-from . import audit, reservations
+from . import audit, ids, reservations
 from .orderno import backorder_no_sql
 from .schema import (
     SHIP_CODE_BACKORDER,
@@ -32,7 +32,7 @@ def settle(cur: duckdb.DuckDBPyConnection, grouping: str) -> None:
                    sum(backordered)::BIGINT AS backordered, sum(shorted)::BIGINT AS shorted
             FROM run_alloc GROUP BY order_rank),
         outcome AS (
-            SELECT r.order_no, r.order_rowid, r.order_rank, r.ship_code,
+            SELECT r.order_no, r.order_id, r.order_rank, r.ship_code,
                    coalesce(t.allocated_after, 0) AS allocated_after,
                    coalesce(t.allocated_now, 0) AS allocated_now,
                    coalesce(t.backordered, 0) AS backordered, coalesce(t.shorted, 0) AS shorted
@@ -43,7 +43,7 @@ def settle(cur: duckdb.DuckDBPyConnection, grouping: str) -> None:
                CASE WHEN allocated_after > 0 THEN ship_code
                     WHEN backordered > 0 THEN '{SHIP_CODE_FULLY_BACKORDERED}'
                     ELSE '{SHIP_CODE_FULLY_SHORTED}' END AS new_ship_code
-        FROM outcome ORDER BY order_rowid  -- updates in table order are far faster""")
+        FROM outcome ORDER BY order_id  -- updates in table order are far faster""")
     if grouping == "per_line":
         seq_sql = "row_number() OVER (PARTITION BY o.root_no ORDER BY r.order_rank, r.line_no)"
         line_sql = "1"
@@ -142,28 +142,34 @@ def _write_lines_and_orders(cur: duckdb.DuckDBPyConnection, run_id: int, at: dat
                            ("backorder_qty", "backordered")):
         cur.execute(f"""
             UPDATE order_lines AS l SET {column} = l.{column} + r.{change}
-            FROM run_alloc r WHERE l.rowid = r.line_rowid AND r.{change} <> 0""")
+            FROM run_alloc r WHERE l.line_id = r.line_id AND r.{change} <> 0""")
     reservations.add(cur, """
         SELECT s.sku, r.alloc FROM run_alloc r JOIN run_skus s USING (sku_id)
         WHERE r.alloc > 0""")
     cur.execute("""
         UPDATE orders AS o SET status = x.new_status, ship_code = x.new_ship_code
-        FROM run_outcome x WHERE o.rowid = x.order_rowid""")
+        FROM run_outcome x WHERE o.order_id = x.order_id""")
     if grouping == "per_line":  # each backordered line is an order of its own
         one, totals, grouped = "", "1, qty, qty * unit_price", ""
     else:
         one, totals = "any_value", "count(*), sum(qty), sum(qty * unit_price)"
         grouped = "GROUP BY order_rank, suffix"
-    cur.execute(f"""
+    written = cur.execute(f"""
         INSERT INTO orders
         SELECT {one}(new_order_no), {one}(root_no), suffix, {one}(parent_order_no),
                {one}(order_date), {one}(priority), 'Back Order',
                '{SHIP_CODE_BACKORDER}', {one}(ship_complete), {one}(customer),
-               ?::TIMESTAMP, NULL, ?, {totals}, {one}(ship_by)
-        FROM run_backorders {grouped}""", [at, run_id])
-    cur.execute("""
+               ?::TIMESTAMP, NULL, ?, {totals}, {one}(ship_by),
+               ?::BIGINT + row_number() OVER (ORDER BY {one}(new_order_no)) - 1
+        FROM run_backorders {grouped}""", [at, run_id, ids.next_id(cur, "order")]
+        ).fetchall()[0][0]
+    ids.used(cur, "order", written)
+    written = cur.execute("""
         INSERT INTO order_lines
-        SELECT new_order_no, new_line_no, sku, qty, 0, 0, 0 FROM run_backorders""")
+        SELECT new_order_no, new_line_no, sku, qty, 0, 0, 0,
+               ?::BIGINT + row_number() OVER (ORDER BY new_order_no, new_line_no) - 1
+        FROM run_backorders""", [ids.next_id(cur, "line")]).fetchall()[0][0]
+    ids.used(cur, "line", written)
 
 
 def _write_log(cur: duckdb.DuckDBPyConnection, run_id: int, at: datetime, user: str | None,
@@ -174,16 +180,16 @@ def _write_log(cur: duckdb.DuckDBPyConnection, run_id: int, at: datetime, user: 
                'remains On Order'
         FROM sc_failed x JOIN run_ranked o USING (order_rank)""", [run_id])
     # The per-order audit rows of this run sort after the rows above, as one block.
-    cur.execute("INSERT INTO run_log_ids SELECT ?, nextval('audit_seq')", [run_id])
+    cur.execute("INSERT INTO run_log_ids VALUES (?, ?)", [run_id, ids.take(cur, "audit")])
     cur.execute("""
         INSERT INTO run_order_results
-        SELECT ?, order_rowid, allocated_now, new_status, new_ship_code
+        SELECT ?, order_id, allocated_now, new_status, new_ship_code
         FROM run_outcome""", [run_id])
     cur.execute("""
         INSERT INTO run_line_results
-        SELECT ?, line_rowid, need, alloc, backordered, shorted FROM run_alloc WHERE need > 0
+        SELECT ?, line_id, need, alloc, backordered, shorted FROM run_alloc WHERE need > 0
         UNION ALL
-        SELECT ?, line_rowid, need, 0, 0, 0 FROM run_lines
+        SELECT ?, line_id, need, 0, 0, 0 FROM run_lines
         WHERE need > 0 AND order_rank IN (SELECT order_rank FROM sc_failed)""",
                 [run_id, run_id])
     cur.execute(f"""

@@ -18,11 +18,6 @@ def sql_list(values: tuple[str, ...]) -> str:
 
 
 DDL = """
-CREATE SEQUENCE IF NOT EXISTS run_seq START 1;
-CREATE SEQUENCE IF NOT EXISTS receipt_seq START 1;
-CREATE SEQUENCE IF NOT EXISTS ledger_seq START 1;
-CREATE SEQUENCE IF NOT EXISTS audit_seq START 1;
-
 CREATE TABLE IF NOT EXISTS items (
     sku VARCHAR NOT NULL,
     description VARCHAR,
@@ -59,7 +54,8 @@ CREATE TABLE IF NOT EXISTS orders (
     lines INTEGER NOT NULL DEFAULT 0,  -- what was ordered never changes: kept with the
     units BIGINT NOT NULL DEFAULT 0,   -- order so the grid sorts by it without a scan
     value DOUBLE NOT NULL DEFAULT 0,   -- of every line (units x unit price)
-    ship_by DATE                       -- the customer's need-by date, when given
+    ship_by DATE,                      -- the customer's need-by date, when given
+    order_id BIGINT NOT NULL           -- the order's id, for run results that name it
 );
 
 CREATE TABLE IF NOT EXISTS order_lines (
@@ -69,7 +65,8 @@ CREATE TABLE IF NOT EXISTS order_lines (
     ordered_qty BIGINT NOT NULL,
     allocated_qty BIGINT NOT NULL DEFAULT 0,
     shorted_qty BIGINT NOT NULL DEFAULT 0,
-    backorder_qty BIGINT NOT NULL DEFAULT 0
+    backorder_qty BIGINT NOT NULL DEFAULT 0,
+    line_id BIGINT NOT NULL         -- the line's id, for run results that name it
 );
 
 CREATE TABLE IF NOT EXISTS runs (
@@ -94,11 +91,11 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 
 -- What each run asked of each line and what the line got: "first time" fill rates per run,
--- filterable by SKU, priority and customer. Lines are referred to by their rowid: order
--- lines are never deleted, so it stays put, and integers keep this write cheap at scale.
+-- filterable by SKU, priority and customer. Lines are referred to by their line_id: an
+-- integer keeps this write cheap at scale.
 CREATE TABLE IF NOT EXISTS run_line_results (
     run_id BIGINT NOT NULL,
-    line_rowid BIGINT NOT NULL,
+    line_id BIGINT NOT NULL,
     requested BIGINT NOT NULL,
     allocated BIGINT NOT NULL,
     backordered BIGINT NOT NULL,
@@ -134,7 +131,7 @@ CREATE TABLE IF NOT EXISTS audit_entries (
 -- What each run did to each order it processed (orders are never deleted either).
 CREATE TABLE IF NOT EXISTS run_order_results (
     run_id BIGINT NOT NULL,
-    order_rowid BIGINT NOT NULL,
+    order_id BIGINT NOT NULL,
     allocated BIGINT NOT NULL,
     new_status VARCHAR NOT NULL,
     new_ship_code VARCHAR
@@ -180,9 +177,10 @@ CREATE TABLE IF NOT EXISTS warehouse_settings (
 CREATE OR REPLACE VIEW reserved AS
     SELECT sku, reserved FROM sku_reserved WHERE reserved <> 0;
 """
-SCHEMA_VERSION = 6  # 2: reserved units kept in sku_reserved; 3: order totals kept;
+SCHEMA_VERSION = 7  # 2: reserved units kept in sku_reserved; 3: order totals kept;
 #                    4: a run's per-line alerts and per-order audit rows derived;
-#                    5: orders carry an optional ship_by date; 6: runs record their policy
+#                    5: orders carry an optional ship_by date; 6: runs record their policy;
+#                    7: explicit order and line ids, and id counters in place of sequences
 
 # Audit ids of stored rows are spaced out so the rows a run derives sort between them.
 AUDIT_ID_SPACING = 4_294_967_296
@@ -201,7 +199,7 @@ CREATE OR REPLACE VIEW alert_facts AS  -- a derived alert's message is made when
     WHERE o.created_by_run IN (SELECT run_id FROM run_log_ids)
     UNION ALL
     SELECT x.run_id, l.order_no, l.sku, 'warning', 'shorted', x.shorted, NULL, NULL
-    FROM run_line_results x JOIN order_lines l ON l.rowid = x.line_rowid
+    FROM run_line_results x JOIN order_lines l USING (line_id)
     WHERE x.shorted > 0 AND x.run_id IN (SELECT run_id FROM run_log_ids);
 
 -- How many alerts of each kind a run has, without building them: a derived backordered
@@ -223,13 +221,13 @@ CREATE OR REPLACE VIEW audit AS
            qty, run_id, receipt_id, detail
     FROM audit_entries
     UNION ALL
-    SELECT m.audit_id * {AUDIT_ID_SPACING} + x.order_rowid, r."at", r."user", 'fulfilled',
+    SELECT m.audit_id * {AUDIT_ID_SPACING} + x.order_id, r."at", r."user", 'fulfilled',
            o.order_no, NULL, x.allocated, x.run_id, NULL,
            x.new_status || coalesce(' (' || x.new_ship_code || ')', '')
     FROM run_order_results x JOIN run_log_ids m USING (run_id) JOIN runs r USING (run_id)
-    JOIN orders o ON o.rowid = x.order_rowid
+    JOIN orders o USING (order_id)
     UNION ALL
-    SELECT m.audit_id * {AUDIT_ID_SPACING} + {AUDIT_ID_SPACING // 2} + o.rowid, r."at",
+    SELECT m.audit_id * {AUDIT_ID_SPACING} + {AUDIT_ID_SPACING // 2} + o.order_id, r."at",
            r."user", 'backorder_created', o.order_no, NULL, o.units, o.created_by_run, NULL,
            'from ' || o.parent_order_no
     FROM orders o JOIN run_log_ids m ON m.run_id = o.created_by_run
@@ -257,3 +255,20 @@ def free_stock_sql(skus_table: str | None = None) -> str:
         )
         GROUP BY sku
     """
+
+
+# The warehouse's own tables, in whichever catalog and schema the store keeps them (a
+# DuckDB file's `main`, or PostgreSQL's `public` through the attached catalog).
+TABLES_SQL = """
+    SELECT table_name FROM information_schema.tables
+    WHERE table_catalog = current_database() AND table_schema = current_schema()
+      AND table_type = 'BASE TABLE'"""
+COLUMNS_SQL = """
+    SELECT column_name FROM information_schema.columns
+    WHERE table_catalog = current_database() AND table_schema = current_schema()
+      AND table_name = ?"""
+
+
+def table_exists(cur, table: str) -> bool:
+    return bool(cur.execute(f"SELECT count(*) FROM ({TABLES_SQL}) WHERE table_name = ?",
+                            [table]).fetchall()[0][0])

@@ -39,7 +39,7 @@ _MEASURES_SQL = """
         SELECT l.order_rank, l.need, coalesce(a.alloc, 0) AS alloc,
                coalesce(a.backordered, 0) * s.unit_price AS value_backordered
         FROM run_lines l JOIN run_skus s USING (sku_id)
-        LEFT JOIN run_alloc a USING (line_rowid)
+        LEFT JOIN run_alloc a USING (line_id)
         WHERE l.need > 0),
     per_customer AS (
         SELECT coalesce(o.customer, 'order ' || o.order_no) AS customer,

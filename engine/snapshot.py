@@ -1,8 +1,9 @@
 """The whole warehouse as Parquet files plus a manifest, and back into a new database.
 
 A snapshot is read in one transaction, so it is consistent even while others write. Run
-results refer to order lines and orders by rowid; each table's rows are written with their
-rowid, and a restore maps them onto the rowids of the new file. A restored file is checked
+results refer to order lines and orders by their ids, which travel with the rows; a
+snapshot written before ids (schema 6 and earlier) kept each row's rowid instead, and that
+rowid becomes the id, as it does when such a file is opened. A restored file is checked
 against every rule of `soundness` before it is handed back; one that breaks any is
 deleted, never used."""
 
@@ -17,24 +18,16 @@ from pathlib import Path
 from .audit import record_one
 from .db import Database
 from .errors import BackorderError
-from .schema import DDL, SCHEMA_VERSION
+from .ids import COUNTERS_DDL, continue_after_highest
+from .schema import SCHEMA_VERSION, TABLES_SQL
 from .soundness import problems
 
 FORMAT = "backorder-desk-snapshot"
 MANIFEST = "manifest.json"
 NOT_SNAPSHOTTED = {"write_token", "schema_version"}
-# Tables whose rowids other tables refer to, and who refers to them.
-ROWID_REFERENCES = {"order_lines": [("run_line_results", "line_rowid")],
-                    "orders": [("run_order_results", "order_rowid")]}
-# Sequences continue after the highest id already used.
-SEQUENCES = {
-    "run_seq": ["SELECT max(run_id) FROM runs"],
-    "receipt_seq": ["SELECT max(receipt_id) FROM inventory_ledger",
-                    "SELECT max(receipt_id) FROM audit_entries"],
-    "ledger_seq": ["SELECT max(entry_id) FROM inventory_ledger"],
-    "audit_seq": ["SELECT max(audit_id) FROM audit_entries",
-                  "SELECT max(audit_id) FROM run_log_ids"],
-}
+# Snapshots before schema 7: the id a table's saved rowid becomes, and renamed references.
+ROWID_BECOMES = {"orders": "order_id", "order_lines": "line_id"}
+RENAMED = {"line_rowid": "line_id", "order_rowid": "order_id"}
 
 
 class SnapshotError(BackorderError):
@@ -42,10 +35,8 @@ class SnapshotError(BackorderError):
 
 
 def _tables(cur) -> list[str]:
-    return [r[0] for r in cur.execute("""
-        SELECT table_name FROM information_schema.tables
-        WHERE table_type = 'BASE TABLE' AND table_schema = 'main'
-        ORDER BY table_name""").fetchall() if r[0] not in NOT_SNAPSHOTTED]
+    return [r[0] for r in cur.execute(f"SELECT * FROM ({TABLES_SQL}) ORDER BY table_name"
+                                      ).fetchall() if r[0] not in NOT_SNAPSHOTTED]
 
 
 def _quote(path: Path) -> str:
@@ -67,8 +58,7 @@ def export_snapshot(db: Database, folder: str | os.PathLike) -> dict:
         try:
             for table in _tables(cur):
                 file = target / f"{table}.parquet"
-                cur.execute(f"""COPY (SELECT *, rowid AS _rowid FROM {table} ORDER BY rowid)
-                                TO {_quote(file)} (FORMAT parquet)""")
+                cur.execute(f"COPY (SELECT * FROM {table}) TO {_quote(file)} (FORMAT parquet)")
                 rows = cur.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
                 manifest["tables"][table] = {"file": file.name, "rows": rows}
         finally:
@@ -132,18 +122,16 @@ def replace_with_snapshot(db: Database, folder: str | os.PathLike,
                           user: str | None = None) -> dict:
     """Replaces every table of the warehouse by the snapshot's, in one transaction: a
     snapshot that breaks a rule changes nothing. The tables are made anew rather than
-    emptied, so their rows are numbered from 0 again and run results can be mapped onto
-    them."""
+    emptied, so no row of the warehouse stays behind, whatever the snapshot lists."""
     source = Path(folder)
     manifest = read_manifest(source)
     entries = manifest.get("tables") or {}
     _check_files(source, entries)
     with db.write() as cur:
         for table in _tables(cur):
-            cur.execute(f"DROP TABLE {table}")
-        cur.execute(DDL)
+            cur.execute(f"DELETE FROM {table}")
         _fill(cur, source, entries)
-        found = problems(cur, committed=False)
+        found = problems(cur)
         if found:
             raise SnapshotError("The snapshot is not a sound warehouse, so nothing was "
                                 "replaced: " + "; ".join(found))
@@ -153,8 +141,8 @@ def replace_with_snapshot(db: Database, folder: str | os.PathLike,
 
 
 def _fill(cur, source: Path, entries: dict) -> None:
-    """Into empty tables made in this transaction or file: every row, in old rowid order;
-    rowid references mapped; sequences continued."""
+    """Into the warehouse's emptied tables: every row, with its ids; the id counters go on
+    after the highest id restored."""
     known = set(_tables(cur))
     unknown = sorted(set(entries) - known)
     if unknown:
@@ -163,35 +151,24 @@ def _fill(cur, source: Path, entries: dict) -> None:
     for table in sorted(entries):
         file = _quote(source / entries[table]["file"])
         cur.execute(f"DELETE FROM {table}")  # e.g. the schema's own starting rows
-        cur.execute(f"INSERT INTO {table} BY NAME SELECT * EXCLUDE (_rowid) "
-                    f"FROM read_parquet({file}) ORDER BY _rowid")
+        cur.execute(f"INSERT INTO {table} BY NAME {_saved_rows(cur, table, file)}")
         rows = cur.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
         if rows != entries[table].get("rows"):
             raise SnapshotError(f"{table}: the manifest says {entries[table].get('rows')} "
                                 f"rows, the file holds {rows}.")
-    for table, referrers in ROWID_REFERENCES.items():
-        if table in entries:
-            _map_rowids(cur, _quote(source / entries[table]["file"]), referrers)
-    for sequence, sources in SEQUENCES.items():
-        highest = max((cur.execute(sql).fetchall()[0][0] or 0) for sql in sources)
-        cur.execute(f"DROP SEQUENCE {sequence}")
-        cur.execute(f"CREATE SEQUENCE {sequence} START {int(highest) + 1}")
+    if "id_counters" not in entries:
+        cur.execute(COUNTERS_DDL)
+    continue_after_highest(cur)
 
 
-def _map_rowids(cur, file: str, referrers: list[tuple[str, str]]) -> None:
-    """The tables are new and filled in old rowid order, so once committed the n-th old
-    rowid is rowid n. A reference to a rowid the file does not hold is left as it is, for
-    the soundness check to refuse."""
-    cur.execute(f"""
-        CREATE OR REPLACE TEMP TABLE rowid_map AS
-        SELECT _rowid AS old, row_number() OVER (ORDER BY _rowid) - 1 AS new
-        FROM read_parquet({file})""")
-    if not cur.execute("SELECT count(*) FROM rowid_map WHERE old <> new").fetchall()[0][0]:
-        return
-    for table, column in referrers:
-        cur.execute(f"""
-            UPDATE {table} AS t SET {column} = m.new FROM rowid_map m
-            WHERE t.{column} = m.old""")
+def _saved_rows(cur, table: str, file: str) -> str:
+    """The SELECT of a table's saved rows under this version's column names."""
+    columns = [r[0] for r in cur.execute(f"DESCRIBE SELECT * FROM read_parquet({file})"
+                                         ).fetchall()]
+    picked = [f'"{c}" AS "{RENAMED.get(c, c)}"' for c in columns if c != "_rowid"]
+    if "_rowid" in columns and table in ROWID_BECOMES:
+        picked.append(f'_rowid AS "{ROWID_BECOMES[table]}"')
+    return f"SELECT {', '.join(picked)} FROM read_parquet({file})"
 
 
 def _check_files(source: Path, entries: dict) -> None:

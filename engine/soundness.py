@@ -44,28 +44,33 @@ CHECKS: dict[str, str] = {
 }
 
 
-# Rows written in an open transaction have provisional rowids until it commits; inside one,
-# references are checked against the row count instead (tables filled from rowid 0).
-ROWID_CHECKS: dict[str, tuple[str, str]] = {
-    "a run's result points at no order line": (
-        "SELECT x.run_id || ' line ' || x.line_rowid FROM run_line_results x "
-        "WHERE x.line_rowid NOT IN (SELECT rowid FROM order_lines)",
-        "SELECT x.run_id || ' line ' || x.line_rowid FROM run_line_results x "
-        "WHERE x.line_rowid NOT BETWEEN 0 AND (SELECT count(*) - 1 FROM order_lines)"),
-    "a run's result points at no order": (
-        "SELECT x.run_id || ' order ' || x.order_rowid FROM run_order_results x "
-        "WHERE x.order_rowid NOT IN (SELECT rowid FROM orders)",
-        "SELECT x.run_id || ' order ' || x.order_rowid FROM run_order_results x "
-        "WHERE x.order_rowid NOT BETWEEN 0 AND (SELECT count(*) - 1 FROM orders)"),
+ID_CHECKS = {
+    "a run's result points at no order line": """
+        SELECT x.run_id || ' line ' || x.line_id FROM run_line_results x
+        ANTI JOIN order_lines l USING (line_id)""",
+    "a run's result points at no order": """
+        SELECT x.run_id || ' order ' || x.order_id FROM run_order_results x
+        ANTI JOIN orders o USING (order_id)""",
+    "an order id is used twice": """
+        SELECT order_id FROM orders GROUP BY order_id HAVING count(*) > 1""",
+    "an order line id is used twice": """
+        SELECT line_id FROM order_lines GROUP BY line_id HAVING count(*) > 1""",
+    "an id is missing": """
+        SELECT 'order ' || order_no FROM orders WHERE order_id IS NULL
+        UNION ALL SELECT 'line ' || order_no || '/' || line_no FROM order_lines
+        WHERE line_id IS NULL""",
+    "an id lies beyond its counter": """
+        SELECT 'order ' || max(order_id) FROM orders
+        HAVING max(order_id) > (SELECT last FROM id_counters WHERE kind = 'order')
+        UNION ALL SELECT 'line ' || max(line_id) FROM order_lines
+        HAVING max(line_id) > (SELECT last FROM id_counters WHERE kind = 'line')""",
 }
 
 
-def problems(cur: duckdb.DuckDBPyConnection, committed: bool = True) -> list[str]:
-    """One sentence per broken rule, naming up to three offenders; empty when sound.
-    `committed=False` inside a transaction that made the tables anew."""
+def problems(cur: duckdb.DuckDBPyConnection) -> list[str]:
+    """One sentence per broken rule, naming up to three offenders; empty when sound."""
     found = []
-    rowid_checks = {rule: pair[0 if committed else 1] for rule, pair in ROWID_CHECKS.items()}
-    for rule, sql in {**CHECKS, **rowid_checks}.items():
+    for rule, sql in {**CHECKS, **ID_CHECKS}.items():
         offenders = [str(r[0]) for r in cur.execute(f"SELECT * FROM ({sql}) LIMIT 4").fetchall()]
         if offenders:
             more = ", …" if len(offenders) > 3 else ""

@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import engine
+from engine import ids
 from engine.inputs import MAX_MOVEMENT, MAX_ON_HAND
 from engine.orderno import ORDER_NO_PATTERN
 
@@ -218,10 +219,9 @@ def _book_history(wh: engine.Warehouse, sku: str, status: str, receipts: int) ->
     """`receipts` past receipts of 10**9 units, booked in one statement: through the public
     calls, coming near the cap takes a thousand transactions."""
     with wh.db.write() as cur:
-        cur.execute("""
-            INSERT INTO inventory_ledger
-            SELECT nextval('ledger_seq'), TIMESTAMP '2026-10-01', 'history', 'receipt', ?, ?,
-                   ?, NULL, 'booked by the test'
+        ids.insert_numbered(cur, "ledger", "inventory_ledger", """
+            SELECT TIMESTAMP '2026-10-01', 'history', 'receipt', ?, ?, ?, NULL::BIGINT,
+                   'booked by the test'
             FROM range(?)""", [sku, status, MAX_MOVEMENT, receipts])
 
 

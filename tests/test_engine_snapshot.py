@@ -70,18 +70,20 @@ def test_a_restored_warehouse_keeps_counting_where_the_original_stopped(demo, tm
     assert all_broken(restored) == {}
 
 
-def test_rowids_that_moved_still_point_at_the_same_lines(demo, tmp_path):
-    """Run results refer to lines by rowid; a file whose rowids had gaps restores onto
-    dense ones without pointing a result at another line."""
+def test_line_ids_with_gaps_still_point_at_the_same_lines(demo, tmp_path):
+    """Run results refer to lines by id; ids with gaps restore as they are, every result
+    still on its line, and new lines take ids after the highest."""
     wh, snapshot = demo
     shifted = edited_copy(snapshot, tmp_path / "shifted", {
-        "order_lines.parquet": "_rowid * 3 + 7 AS _rowid",
-        "run_line_results.parquet": "line_rowid * 3 + 7 AS line_rowid"})
+        "order_lines.parquet": "line_id * 3 + 7 AS line_id",
+        "run_line_results.parquet": "line_id * 3 + 7 AS line_id"})
     restore_snapshot(shifted, tmp_path / "restored.duckdb")
     restored = engine.open(str(tmp_path / "restored.duckdb"))
     run_id = int(wh.runs()["run_id"].max())
     assert restored.alerts(run_id).equals(wh.alerts(run_id))
     assert restored.fill_rates().equals(wh.fill_rates())
+    restored.run_fulfillment(["140"], user="ana")  # new backorder lines take new ids
+    assert all_broken(restored) == {}
 
 
 def test_a_snapshot_that_breaks_a_rule_is_refused_and_leaves_no_file(demo, tmp_path):
@@ -144,7 +146,7 @@ def test_a_warehouse_replaced_by_a_snapshot_reads_like_the_snapshot(demo, tmp_pa
 def test_a_broken_snapshot_leaves_the_warehouse_as_it_was(demo, tmp_path):
     _, snapshot = demo
     broken = edited_copy(snapshot, tmp_path / "broken", {  # a result of no line there
-        "run_line_results.parquet": "line_rowid + 1000000 AS line_rowid"})
+        "run_line_results.parquet": "line_id + 1000000 AS line_id"})
     other = engine.open(str(tmp_path / "other.duckdb"))
     other.load_demo(seed=1)
     before = reads(other)
