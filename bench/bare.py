@@ -40,7 +40,7 @@ BARE_PAGE = """
 def memory_limit() -> str:
     """The engine's cap: BACKORDER_MEMORY_LIMIT, else the engine's default."""
     try:
-        from engine.db import DEFAULT_MEMORY_LIMIT
+        from engine.stores import DEFAULT_MEMORY_LIMIT
     except ImportError:
         DEFAULT_MEMORY_LIMIT = "1536MB"  # noqa: N806
     return os.environ.get("BACKORDER_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT

@@ -9,7 +9,6 @@ loser gets `WriteConflictError`; `Warehouse` retries the whole operation on fres
 from __future__ import annotations
 
 import os
-import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,81 +20,41 @@ import pandas as pd
 
 from . import ids, reservations
 from .errors import DatabaseUnavailableError, ReadOnlyError, WriteConflictError
-from .schema import COLUMNS_SQL, DDL, LOG_VIEWS, ORDER_TOTALS, SCHEMA_VERSION, TABLES_SQL
+from .schema import (
+    COLUMNS_SQL,
+    DDL,
+    LOG_VIEWS,
+    ORDER_TOTALS,
+    SCHEMA_VERSION,
+    TABLES_SQL,
+    VIEWS,
+    table_exists,
+)
+from .stores import is_postgres, open_store, shown
 
 TOKEN_DDL = """
 CREATE TABLE IF NOT EXISTS write_token (id INTEGER NOT NULL, writes BIGINT NOT NULL);
 INSERT INTO write_token SELECT 1, 0 WHERE NOT EXISTS (SELECT 1 FROM write_token);
 """
 T = TypeVar("T")
-CLAIM_TOKEN = "UPDATE write_token SET writes = writes + 1 WHERE id = 1"
 
 # DuckDB shares one database between the connections of a process to the same file, so
-# writers in this process queue on one lock per file: fair, and no retries among
-# themselves. The write token still guards against every writer that does not take it.
-_FILE_LOCKS: dict[str, threading.RLock] = {}
-_FILE_LOCKS_GUARD = threading.Lock()
+# writers in this process queue on one lock per store: fair, and no retries among
+# themselves. The store's write lock still guards against every writer outside it.
+_STORE_LOCKS: dict[str, threading.RLock] = {}
+_STORE_LOCKS_GUARD = threading.Lock()
 
 
-def _write_lock_for(path: str) -> threading.RLock:
-    if path == ":memory:":  # every in-memory connection is a database of its own
+def _write_lock_for(location: str) -> threading.RLock:
+    if location == ":memory:":  # every in-memory connection is a database of its own
         return threading.RLock()
-    with _FILE_LOCKS_GUARD:
-        return _FILE_LOCKS.setdefault(os.path.realpath(path), threading.RLock())
+    key = location if is_postgres(location) else os.path.realpath(location)
+    with _STORE_LOCKS_GUARD:
+        return _STORE_LOCKS.setdefault(key, threading.RLock())
 
 
 def _wall_clock() -> datetime:
     return datetime.now().replace(microsecond=0)
-
-
-def is_conflict(exc: BaseException) -> bool:
-    """DuckDB's word for a lost race between two writers."""
-    return isinstance(exc, duckdb.TransactionException) and "onflict" in str(exc)
-
-
-MEMORY_LIMIT_ENV = "BACKORDER_MEMORY_LIMIT"
-TEMP_DIRECTORY_ENV = "BACKORDER_TEMP_DIRECTORY"
-DEFAULT_MEMORY_LIMIT = "1536MB"  # a run at TPC-H SF 1 fits; larger work spills to disk
-
-
-def _memory_config(path: str, memory_limit: str | None, temp_directory: str | None
-                   ) -> dict[str, str]:
-    """DuckDB's memory cap and where it spills beyond it: arguments, then the environment,
-    then a cap that keeps a busy warehouse under 2 GB and a folder beside the file."""
-    config = {"memory_limit": memory_limit or os.environ.get(MEMORY_LIMIT_ENV)
-              or DEFAULT_MEMORY_LIMIT}
-    spill = temp_directory or os.environ.get(TEMP_DIRECTORY_ENV)
-    if not spill and path != ":memory:":
-        spill = path + ".spill"
-    if spill:
-        config["temp_directory"] = spill
-    return config
-
-
-def _unavailable(path: str, exc: duckdb.Error) -> DatabaseUnavailableError:
-    """Says what is wrong with a database file and what to do, in an analyst's words."""
-    text = str(exc)
-    held = re.search(r"\(PID (\d+)\)", text)
-    if "lock" in text.lower() and held:
-        return DatabaseUnavailableError(
-            f"The database {path} is open in another program (PID {held.group(1)}). "
-            "Close that program, or point the desk at another file.", reason="locked")
-    if "ermission denied" in text:
-        return DatabaseUnavailableError(
-            f"The database {path} cannot be opened: permission denied. Ask for access to "
-            "the file, or open it for viewing only.", reason="unreadable")
-    if "read-only" in text.lower() or "read only" in text.lower():
-        return DatabaseUnavailableError(
-            f"The database {path} is read-only: open it for viewing only "
-            "(read_only=True, or BACKORDER_READ_ONLY=1 for the dashboard).",
-            reason="read_only")
-    if "different configuration" in text:
-        return DatabaseUnavailableError(
-            f"The database {path} is already open in this program with other settings "
-            "(for viewing only, or for writing). Use that one.", reason="locked")
-    return DatabaseUnavailableError(
-        f"The database {path} is damaged or is not a Backorder desk database: restore a "
-        "snapshot, or point the desk at another file.", reason="damaged")
 
 
 def _migrate(cur: duckdb.DuckDBPyConnection) -> None:
@@ -159,22 +118,17 @@ def _keep_stored_log(cur: duckdb.DuckDBPyConnection) -> None:
 
 
 class Database:
-    """Owns the DuckDB connection. A lock per file spares this process's writers the
-    retries; the write token makes the database itself refuse overlapping writers."""
+    """Owns the DuckDB connection to the warehouse's store (engine/stores.py). A lock per
+    store spares this process's writers the retries; the store's write lock makes the
+    database itself refuse, or hold back, overlapping writers."""
 
     def __init__(self, path: str = ":memory:", clock: Callable[[], datetime] | None = None,
                  read_only: bool = False, memory_limit: str | None = None,
                  temp_directory: str | None = None):
         self.path = path
         self.read_only = read_only
-        if read_only and (path == ":memory:" or not os.path.exists(path)):
-            raise DatabaseUnavailableError(
-                f"There is no database at {path} to open for viewing.", reason="missing")
-        try:
-            self._con = duckdb.connect(path, read_only=read_only,
-                                       config=_memory_config(path, memory_limit, temp_directory))
-        except duckdb.Error as exc:
-            raise _unavailable(path, exc) from None
+        self.store = open_store(path, read_only, memory_limit, temp_directory)
+        self._con = self.store.connect()
         self._write_lock = _write_lock_for(path)
         self._memo: dict[str, tuple[int, Any]] = {}
         self.clock: Callable[[], datetime] = clock or _wall_clock
@@ -186,31 +140,49 @@ class Database:
         except (duckdb.IOException, duckdb.PermissionException,
                 duckdb.SerializationException) as exc:  # the file, not our schema
             self._con.close()
-            raise _unavailable(path, exc) from None
+            raise self.store.unavailable(exc) from None
+
+    def _schema_is_current(self) -> bool:
+        with self.read() as cur:
+            return table_exists(cur, "schema_version") and cur.execute(
+                "SELECT max(version) FROM schema_version").fetchall()[0][0] == SCHEMA_VERSION
 
     def _create_schema(self) -> None:
-        for attempt in range(20):  # two objects opening one new file race on the catalog
+        """Only when missing or older: two processes opening one new store at once must
+        not collide on the catalog. The one that loses retries and finds it made."""
+        for attempt in range(20):
+            if self._schema_is_current():
+                break
             cur = self._con.cursor()
             try:
+                self.store.prepare(cur)
                 cur.execute("BEGIN TRANSACTION")
                 cur.execute(DDL + TOKEN_DDL + ids.COUNTERS_DDL)
                 _migrate(cur)
-                cur.execute(LOG_VIEWS)
+                if not self.store.shared:  # a file keeps its views with its tables
+                    cur.execute(VIEWS + LOG_VIEWS)
                 cur.execute("COMMIT")
-                return
-            except duckdb.TransactionException:
+                break
+            except duckdb.Error as exc:
                 cur.execute("ROLLBACK")
-                if attempt == 19:
+                if attempt == 19 or not (isinstance(exc, duckdb.TransactionException)
+                                         or self.store.shared):
                     raise
             finally:
                 cur.close()
+        if self.store.shared:
+            with self.read() as cur:
+                cur.execute(self.store.views(VIEWS + LOG_VIEWS))
+                self.store.after_schema(cur)
 
     def _check_schema(self) -> None:
         with self.read() as cur:
             tables = {r[0] for r in cur.execute(TABLES_SQL).fetchall()}
-        if not {"orders", "order_lines", "items", "inventory_ledger"} <= tables:
-            raise DatabaseUnavailableError(
-                f"{self.path} is not a Backorder desk database.", reason="damaged")
+            if not {"orders", "order_lines", "items", "inventory_ledger"} <= tables:
+                raise DatabaseUnavailableError(
+                    f"{shown(self.path)} is not a Backorder desk database.", reason="damaged")
+            if self.store.shared:  # a file keeps its views; a shared store's are local
+                cur.execute(self.store.views(VIEWS + LOG_VIEWS))
 
     def now(self) -> datetime:
         return self.clock()
@@ -259,6 +231,7 @@ class Database:
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
         cur = self._con.cursor()
         try:
+            self.store.prepare(cur)
             yield cur
         finally:
             cur.close()
@@ -273,9 +246,10 @@ class Database:
         with self._write_lock:
             cur = self._con.cursor()
             try:
+                self.store.prepare(cur)
                 cur.execute("BEGIN TRANSACTION")
                 try:
-                    cur.execute(CLAIM_TOKEN)
+                    self.store.lock_for_write(cur)
                     yield cur
                     cur.execute("COMMIT")
                 except BaseException as exc:
@@ -283,7 +257,7 @@ class Database:
                         cur.execute("ROLLBACK")
                     except duckdb.Error:
                         pass  # a failed COMMIT has already ended the transaction
-                    if is_conflict(exc):
+                    if self.store.is_conflict(exc):
                         raise WriteConflictError(
                             "Another change to the warehouse was being saved at the same "
                             "moment; nothing was written. Please try again.") from None

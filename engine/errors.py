@@ -31,8 +31,9 @@ class WriteConflictError(BackorderError):
 
 
 class DatabaseUnavailableError(BackorderError):
-    """The database file cannot be used: held by another program, unreadable or damaged.
-    `reason` is one of locked, unreadable, read_only, damaged, missing."""
+    """The database cannot be used: held by another program, unreadable or damaged.
+    `reason` is one of locked, unreadable, read_only, damaged, missing, and for a
+    PostgreSQL store also unreachable or unavailable (its extension is not installed)."""
 
     def __init__(self, message: str, *, reason: str) -> None:
         super().__init__(message)

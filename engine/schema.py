@@ -144,10 +144,6 @@ CREATE TABLE IF NOT EXISTS run_log_ids (
     audit_id BIGINT NOT NULL
 );
 
-CREATE OR REPLACE VIEW on_hand AS
-    SELECT sku, status, sum(qty)::BIGINT AS qty
-    FROM inventory_ledger GROUP BY sku, status;
-
 -- Reserved units per SKU, kept by every write (engine/reservations.py).
 CREATE TABLE IF NOT EXISTS sku_reserved (
     sku VARCHAR NOT NULL,
@@ -173,7 +169,12 @@ CREATE TABLE IF NOT EXISTS warehouse_settings (
     name VARCHAR NOT NULL,
     value BOOLEAN NOT NULL
 );
-
+"""
+# Views are made after the tables: a shared store keeps them in each process's memory.
+VIEWS = """
+CREATE OR REPLACE VIEW on_hand AS
+    SELECT sku, status, sum(qty)::BIGINT AS qty
+    FROM inventory_ledger GROUP BY sku, status;
 CREATE OR REPLACE VIEW reserved AS
     SELECT sku, reserved FROM sku_reserved WHERE reserved <> 0;
 """
