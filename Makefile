@@ -72,3 +72,18 @@ setup-postgres: $(PG_VENV)/.installed-postgres
 # prints the URL. PG_FAST=1 trades durability for speed (test boxes; on in CI).
 postgres:
 	.ci/postgres-up
+
+# The engine on PostgreSQL beside a DuckDB file at TPC-H scale, in one run, as ratios
+# (bench/README.md); a fresh database on the server of PG_URL, dropped after.
+# PG_BENCH_SCALE=1 for SF 1; needs a running server (`make postgres` for a local one).
+PG_BENCH_SCALE ?= 0.1
+PG_BENCH_REPS ?= 3
+.PHONY: bench-postgres
+
+$(PG_VENV)/.installed-bench: $(PG_VENV)/.installed-postgres bench/requirements.txt
+	$(PG_PY) -m pip install --quiet -r bench/requirements.txt
+	touch $@
+
+bench-postgres: setup-postgres $(PG_VENV)/.installed-bench
+	$(PG_PY) bench/postgres_bench.py --scale $(PG_BENCH_SCALE) --reps $(PG_BENCH_REPS) \
+		$(if $(PG_URL),--url $(PG_URL))
