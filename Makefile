@@ -33,8 +33,16 @@ run: setup
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .
 
+# Every test: the whole suite on DuckDB files, then the engine's suite and the two-process
+# tests on a local PostgreSQL (`make postgres` installs and starts it; needs root).
 test: setup-dev lint
 	$(PY) -m pytest -q
+	$(MAKE) test-postgres
+
+PG_URL ?= postgresql://backorder:backorder@127.0.0.1:5432/backorder
+test-postgres: setup-postgres postgres
+	BACKORDER_TEST_STORE=$(PG_URL) $(PG_PY) -m pytest -q -p no:cacheprovider \
+		tests/test_engine_*.py tests/test_shared_store.py
 
 # Benchmarks (not timed tests): SCALE="0.1 1 3" runs several scale factors; see bench/README.md.
 bench: $(VENV)/.installed
@@ -55,7 +63,7 @@ bench-import: $(VENV)/.installed-dev browser
 PG_VENV ?= .venv-postgres
 PG_PY := $(PG_VENV)/bin/python
 
-.PHONY: setup-postgres postgres
+.PHONY: setup-postgres postgres test-postgres run-postgres
 
 $(PG_VENV)/.installed-postgres: requirements.txt requirements-dev.txt requirements-postgres.txt
 	test -x $(PG_PY) || python3 -m venv $(PG_VENV)
@@ -87,3 +95,8 @@ $(PG_VENV)/.installed-bench: $(PG_VENV)/.installed-postgres bench/requirements.t
 bench-postgres: setup-postgres $(PG_VENV)/.installed-bench
 	$(PG_PY) bench/postgres_bench.py --scale $(PG_BENCH_SCALE) --reps $(PG_BENCH_REPS) \
 		$(if $(PG_URL),--url $(PG_URL))
+
+# The dashboard on a shared PostgreSQL warehouse: BACKORDER_DB=postgresql://… (README).
+run-postgres: setup-postgres
+	BACKORDER_DB=$${BACKORDER_DB:-$(PG_URL)} $(PG_PY) -m streamlit run app.py \
+		--server.address $(ADDRESS) --server.port $(PORT) --server.headless true

@@ -25,6 +25,8 @@ from .release import ReleaseResult
 from .schema import ORDER_STATUSES, STOCK_STATUSES
 from .snapshot import SnapshotError
 from .snapshot import restore_snapshot as _restore_snapshot
+from .stores import is_postgres as is_shared_store
+from .stores import shown as shown_location
 from .warehouse import Warehouse, register_demo
 
 EXPORTS = (*EXPORTABLE, "releasable_now")
@@ -32,7 +34,9 @@ EXPORTS = (*EXPORTABLE, "releasable_now")
 
 def open(path: str = ":memory:", read_only: bool = False,  # noqa: A001
          memory_limit: str | None = None, temp_directory: str | None = None) -> Warehouse:
-    """A Warehouse on `path`, creating the schema if the file is new. With `read_only`,
+    """A Warehouse on `path`, creating the schema if it is new. `path` is a DuckDB file,
+    or a `postgresql://user:password@host:port/dbname` URL of a warehouse that several
+    servers and notebooks share (it needs requirements-postgres.txt). With `read_only`,
     for viewing only. `memory_limit` (e.g. "1GB") and `temp_directory` (where work beyond
     it spills) default to BACKORDER_MEMORY_LIMIT / BACKORDER_TEMP_DIRECTORY, then 1536MB
     and a folder beside the file. A file that cannot be used raises
@@ -57,5 +61,6 @@ __all__ = [
     "InventoryError",
     "OrderActionResult", "OrderFilter",
     "ReadOnlyError", "ReceiptResult", "ReleaseResult", "RunResult", "ValidationError",
-    "Warehouse", "WriteConflictError", "open", "register_demo",
+    "Warehouse", "WriteConflictError", "is_shared_store", "open", "register_demo",
+    "shown_location",
 ]

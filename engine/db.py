@@ -161,6 +161,7 @@ class Database:
                 _migrate(cur)
                 if not self.store.shared:  # a file keeps its views with its tables
                     cur.execute(VIEWS + LOG_VIEWS)
+                self.store.after_schema(cur)
                 cur.execute("COMMIT")
                 break
             except duckdb.Error as exc:
@@ -173,7 +174,6 @@ class Database:
         if self.store.shared:
             with self.read() as cur:
                 cur.execute(self.store.views(VIEWS + LOG_VIEWS))
-                self.store.after_schema(cur)
 
     def _check_schema(self) -> None:
         with self.read() as cur:

@@ -77,6 +77,8 @@ def text(value: object, name: str, *, optional: bool = False) -> str | None:
                       else "must be a text or left out")
     if first_unencodable([value]) is not None:
         raise _refuse(name, value, UNENCODABLE)
+    if "\x00" in value:  # PostgreSQL keeps no NUL in text, so neither store does
+        raise _refuse(name, value, "must not hold a NUL character (\\x00)")
     return value.strip()
 
 
@@ -136,7 +138,7 @@ def _as_series(values: object, name: str, allow_integers: bool) -> pd.Series:
 
 def _as_text(series: pd.Series, name: str) -> pd.Series:
     try:
-        return series.astype("string")
+        text = series.astype("string")
     except UnicodeEncodeError:
         position = first_unencodable(series.tolist())
         if position is None:
@@ -144,6 +146,13 @@ def _as_text(series: pd.Series, name: str) -> pd.Series:
         value = series.iloc[position - 1]
         raise ValidationError(f"{name} item {position}: {value!r} {UNENCODABLE}",
                               row=position, column=name, value=value) from None
+    holds_nul = text.str.contains("\x00", regex=False).fillna(False)
+    if holds_nul.any():  # PostgreSQL keeps no NUL in text, so neither store does
+        position = int(np.argmax(holds_nul.to_numpy())) + 1
+        value = series.iloc[position - 1]
+        raise ValidationError(f"{name} item {position}: {value!r} holds a NUL character "
+                              "(\\x00)", row=position, column=name, value=value)
+    return text
 
 
 def _wanted(allow_integers: bool, one: bool = False) -> str:

@@ -172,6 +172,10 @@ def _unreadable(values: pd.Series, column: Column, frame_name: str) -> Validatio
     return fail(frame_name, None, column.name, None, "cannot be read")
 
 
+HOLDS_NUL = "contains(CAST({v} AS VARCHAR), chr(0))"
+NUL_CHARACTER = "holds a NUL character (\\x00), which no warehouse store can keep"
+
+
 def stage(cur: duckdb.DuckDBPyConnection, df: pd.DataFrame, frame_name: str,
           columns: list[Column], table: str) -> int:
     """Check types and presence; create temp `table` with typed columns and `row_no`."""
@@ -204,6 +208,14 @@ def stage(cur: duckdb.DuckDBPyConnection, df: pd.DataFrame, frame_name: str,
                 if found:
                     raise fail(frame_name, int(found[0][0]), column.name, found[0][1],
                                f"is not {_KIND_WORDS[column.kind]}")
+            if column.kind == "text":
+                found = cur.execute(f"""
+                    SELECT row_no, {v} FROM _import_text
+                    WHERE {HOLDS_NUL.format(v=v)}
+                    ORDER BY row_no LIMIT 1""").fetchall()
+                if found:
+                    raise fail(frame_name, int(found[0][0]), column.name, found[0][1],
+                               NUL_CHARACTER)
             if column.kind == "whole":  # checked as DOUBLE: exact within the bounds
                 low, high = column.low, column.high
                 found = cur.execute(f"""
@@ -263,6 +275,8 @@ def _bad_cell_sql(column: Column, v: str) -> str:
     tests = []
     if _BAD[column.kind]:
         tests.append(_BAD[column.kind].format(v=v))
+    if column.kind == "text":
+        tests.append(HOLDS_NUL.format(v=v))
     if column.kind == "whole":
         tests.append(f"TRY_CAST({v} AS DOUBLE) NOT BETWEEN {column.low} AND {column.high}")
     if column.kind == "date":
@@ -301,6 +315,8 @@ def cell_rules(column: Column, v: str) -> list[Rule]:
                           out_of_bounds(column.high + 1, column.low, column.high)))
         rules.append(Rule(column.name, f"{rows} AND {number} < {column.low}",
                           out_of_bounds(column.low - 1, column.low, column.high)))
+    if column.kind == "text":
+        rules.append(Rule(column.name, f"{rows} AND {HOLDS_NUL.format(v=v)}", NUL_CHARACTER))
     if column.kind == "date":
         first, last = DATE_YEARS
         rules.append(Rule(column.name, f"""{rows} AND year(TRY_CAST({v} AS TIMESTAMP))

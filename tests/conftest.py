@@ -1,4 +1,5 @@
-"""Engine fixtures: a real DuckDB file per test, and a compact way to lay out a warehouse."""
+"""Engine fixtures: a real store per test (a DuckDB file, or a PostgreSQL database), and a
+compact way to lay out a warehouse."""
 
 from __future__ import annotations
 
@@ -12,15 +13,45 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import stores  # noqa: E402
+
 import data.demo  # noqa: E402,F401 - registers the demo behind wh.load_demo()
 import engine  # noqa: E402
 
 
 @pytest.fixture
-def wh(tmp_path):
-    warehouse = engine.open(str(tmp_path / "test.duckdb"))
+def location(tmp_path) -> str:
+    """Where this test's warehouse is kept: a new DuckDB file, or a new PostgreSQL
+    database when BACKORDER_TEST_STORE names a server (tests/stores.py)."""
+    where = stores.new_location(tmp_path)
+    yield where
+    if stores.on_postgres():
+        stores.drop_database(where)
+
+
+@pytest.fixture
+def wh(location):
+    warehouse = engine.open(location)
     yield warehouse
     warehouse.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_test_databases_left():
+    yield
+    if stores.on_postgres():
+        stores.drop_leftovers()
+
+
+def pytest_collection_modifyitems(config, items):
+    """On PostgreSQL, the tests of what only a DuckDB file does (its locks, its upgrades,
+    a snapshot restored into a new file) are skipped, with that reason."""
+    if not stores.on_postgres():
+        return
+    skip = pytest.mark.skip(reason="about the DuckDB file store")
+    for item in items:
+        if item.get_closest_marker("file_store"):
+            item.add_marker(skip)
 
 
 def build(wh, items: dict[str, bool], stock: list[tuple[str, str, int]],

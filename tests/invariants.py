@@ -100,6 +100,22 @@ def miscounted_alerts(wh: engine.Warehouse) -> pd.DataFrame:
         WHERE built.alerts IS DISTINCT FROM counted.alerts""")
 
 
+def duplicate_ids(wh: engine.Warehouse) -> pd.DataFrame:
+    """Ids given twice: each writer takes ids under the write lock, whichever process."""
+    return _query(wh, """
+        SELECT 'order' AS kind, order_id AS id FROM orders GROUP BY ALL HAVING count(*) > 1
+        UNION ALL SELECT 'line', line_id FROM order_lines GROUP BY ALL HAVING count(*) > 1
+        UNION ALL SELECT 'run', run_id FROM runs GROUP BY ALL HAVING count(*) > 1
+        UNION ALL SELECT 'ledger', entry_id FROM inventory_ledger GROUP BY ALL
+            HAVING count(*) > 1
+        UNION ALL SELECT 'receipt', receipt_id FROM inventory_ledger
+            WHERE receipt_id IS NOT NULL GROUP BY ALL HAVING count(*) > 1
+        UNION ALL SELECT 'audit', audit_id FROM (SELECT audit_id FROM audit_entries
+            UNION ALL SELECT audit_id FROM run_log_ids) GROUP BY ALL HAVING count(*) > 1
+        UNION ALL SELECT 'order number', NULL FROM orders GROUP BY order_no
+            HAVING count(*) > 1""")
+
+
 def all_broken(wh: engine.Warehouse) -> dict[str, object]:
     """Every invariant at once: an empty dict means the warehouse is sound."""
     found: dict[str, object] = {}
@@ -109,7 +125,8 @@ def all_broken(wh: engine.Warehouse) -> dict[str, object]:
                         ("unaudited_runs", unaudited_runs),
                         ("drifted_reservations", drifted_reservations),
                         ("drifted_order_totals", drifted_order_totals),
-                        ("miscounted_alerts", miscounted_alerts)]:
+                        ("miscounted_alerts", miscounted_alerts),
+                        ("duplicate_ids", duplicate_ids)]:
         rows = check(wh)
         if not rows.empty:
             found[name] = rows.head(10).to_dict("records")

@@ -115,8 +115,8 @@ def test_the_change_is_audited_with_what_changed_and_a_no_op_is_not(waiting):
     assert waiting.auto_release() == AutoRelease()
 
 
-def test_the_setting_survives_closing_and_reopening(tmp_path):
-    path = str(tmp_path / "kept.duckdb")
+def test_the_setting_survives_closing_and_reopening(location):
+    path = location
     wh = engine.open(path)
     try:
         build(wh, {"X": True}, [("X", "Frozen", 4)], [{"order_no": "1"}], [("1", 1, "X", 3)])

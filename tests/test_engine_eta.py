@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 import pytest
+import stores
 from conftest import build
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -71,7 +72,7 @@ def supplied_warehouses(draw):
 
 
 def _warehouse(allowed, stock, orders, lines) -> engine.Warehouse:
-    wh = engine.open()
+    wh = stores.new_warehouse()
     wh.clock = lambda: NOW
     return fill(wh, allowed, stock, orders, lines)
 
@@ -110,7 +111,7 @@ def play(wh) -> tuple[dict[str, date], set[str], dict[str, tuple[str, int]]]:
     return released_on, today, by_receipt
 
 
-@settings(max_examples=200, deadline=None,
+@settings(max_examples=stores.examples(200), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(supplied_warehouses())
 def test_each_backorder_is_released_on_its_eta_when_the_receipts_come_on_their_due_dates(case):

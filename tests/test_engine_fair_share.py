@@ -9,6 +9,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 import pandas as pd
+import stores
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from invariants import all_broken
@@ -42,7 +43,7 @@ def warehouses(draw):
 
 
 def load(allowed, stock, orders, lines) -> engine.Warehouse:
-    wh = engine.open()
+    wh = stores.new_warehouse()
     return fill(wh, allowed, stock, orders, lines, unit_price=1.0)
 
 
@@ -109,7 +110,8 @@ def all_lines(wh: engine.Warehouse) -> pd.DataFrame:
             FROM order_lines l JOIN orders o USING (order_no)""").df()
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=stores.examples(120), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(warehouses())
 def test_fair_share_keeps_every_invariant_and_shares_in_proportion_to_need(case):
     allowed, stock, orders, lines, grouping = case

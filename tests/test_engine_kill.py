@@ -17,6 +17,8 @@ from invariants import all_broken
 
 import engine
 
+pytestmark = pytest.mark.file_store  # a DuckDB file's write-ahead log after a kill
+
 ROOT = Path(__file__).resolve().parents[1]
 ORDERS = 30_000
 KILLS = 5

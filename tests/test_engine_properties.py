@@ -6,6 +6,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 import pandas as pd
+import stores
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from invariants import drifted_reservations
@@ -38,7 +39,7 @@ def warehouses(draw):
 
 
 def _load(allowed, stock, orders, lines) -> engine.Warehouse:
-    wh = engine.open()
+    wh = stores.new_warehouse()
     return fill(wh, allowed, stock, orders, lines)
 
 
@@ -95,7 +96,8 @@ def _check_stock_invariants(wh, stock) -> None:
             assert int(row["qty"].sum()) == qty
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=stores.examples(60), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(warehouses())
 def test_a_run_allocates_exactly_as_the_sequential_rule_and_conserves_units(case):
     allowed, stock, orders, lines, grouping = case
@@ -136,7 +138,8 @@ def test_a_run_allocates_exactly_as_the_sequential_rule_and_conserves_units(case
     wh.close()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=stores.examples(40), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(warehouses(), st.lists(st.tuples(st.sampled_from(SKUS), st.integers(1, 8)), max_size=3))
 def test_release_of_every_backorder_follows_rank_and_keeps_stock_whole(case, receipts):
     allowed, stock, orders, lines, grouping = case

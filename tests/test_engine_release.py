@@ -213,8 +213,8 @@ def test_backorder_flag_is_switched_and_audited(seed):
     assert "backorder_flag_changed" in wh.audit_log()["action"].tolist()
 
 
-def test_data_survives_a_restart(tmp_path):
-    path = str(tmp_path / "keep.duckdb")
+def test_data_survives_a_restart(location):
+    path = location
     first = engine.open(path)
     build(first, {"A": True}, [("A", "Available", 1)], [{"order_no": "1"}], [("1", 1, "A", 2)])
     first.run_fulfillment(["1"])

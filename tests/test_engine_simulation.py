@@ -3,12 +3,11 @@ writes nothing; compare_policies puts simulations side by side."""
 
 from __future__ import annotations
 
-import shutil
 import threading
-from pathlib import Path
 
 import pandas as pd
 import pytest
+import stores
 from conftest import build
 
 import engine
@@ -20,9 +19,9 @@ SETTINGS = [{"policy": p, "backorder_grouping": g}
 
 # -- the demo warehouse, built once and copied per test -------------------------------------
 @pytest.fixture(scope="module")
-def demo_file(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    wh = engine.open(str(path))
+def demo_file(tmp_path_factory) -> str:
+    path = stores.new_location(tmp_path_factory.mktemp("demo"), "demo.duckdb")
+    wh = engine.open(path)
     wh.load_demo()
     wh.close()  # checkpointed: the file alone holds it
     return path
@@ -30,9 +29,7 @@ def demo_file(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def demo_path(demo_file, tmp_path) -> str:
-    target = tmp_path / "copy.duckdb"
-    shutil.copyfile(demo_file, target)
-    return str(target)
+    return stores.copy_location(demo_file, tmp_path)
 
 
 @pytest.fixture

@@ -13,6 +13,8 @@ from invariants import all_broken
 import engine
 from engine.snapshot import SnapshotError, export_snapshot, restore_snapshot
 
+pytestmark = pytest.mark.file_store  # snapshots restored into a new DuckDB file
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):

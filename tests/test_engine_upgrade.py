@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 import duckdb
+import pytest
 from conftest import build
 from invariants import all_broken
 
 import engine
+
+pytestmark = pytest.mark.file_store  # files made by earlier versions of the desk
 
 
 def test_a_file_of_the_first_schema_is_brought_up_to_date(tmp_path):

@@ -1,4 +1,4 @@
-"""Two writers on one file: the database, not an in-process lock, refuses the second plan
+"""Two writers on one store: the database, not an in-process lock, refuses the second plan
 made against the same free stock (DESIGN section 8). And a progress callback can never
 decide a run's transaction."""
 
@@ -13,12 +13,11 @@ from conftest import build
 import engine
 
 
-def _two_on_one_file(tmp_path):
-    path = str(tmp_path / "shared.duckdb")
-    first = engine.open(path)
+def _two_on_one_store(location):
+    first = engine.open(location)
     build(first, {"A": True}, [("A", "Available", 10)],
           [{"order_no": "1"}, {"order_no": "2"}], [("1", 1, "A", 10), ("2", 1, "A", 10)])
-    second = engine.open(path)
+    second = engine.open(location)
     return first, second
 
 
@@ -43,8 +42,8 @@ def _in_threads(*calls):
 
 
 @pytest.mark.parametrize("attempt", range(10))
-def test_two_warehouses_on_one_file_never_over_allocate(tmp_path, attempt):
-    first, second = _two_on_one_file(tmp_path)
+def test_two_warehouses_on_one_file_never_over_allocate(location, attempt):
+    first, second = _two_on_one_store(location)
     _, errors = _in_threads(lambda: first.run_fulfillment(["1"], user="one"),
                             lambda: second.run_fulfillment(["2"], user="two"))
     assert errors == []
@@ -58,8 +57,8 @@ def test_two_warehouses_on_one_file_never_over_allocate(tmp_path, attempt):
     second.close()
 
 
-def test_two_warehouses_release_a_backorder_once(tmp_path):
-    first, second = _two_on_one_file(tmp_path)
+def test_two_warehouses_release_a_backorder_once(location):
+    first, second = _two_on_one_store(location)
     first.run_fulfillment(["1", "2"])  # 2 goes to backorder 2.001
     first.adjust("A", 10)
     results, errors = _in_threads(
@@ -72,9 +71,10 @@ def test_two_warehouses_release_a_backorder_once(tmp_path):
     assert (first.audit_log()["action"] == "released").sum() == 1
 
 
-def test_a_writer_that_keeps_losing_gets_a_clear_refusal(tmp_path, monkeypatch):
+@pytest.mark.file_store  # PostgreSQL makes the second writer wait for the lock instead
+def test_a_writer_that_keeps_losing_gets_a_clear_refusal(location, monkeypatch):
     """Bounded retries: a conflict every time ends in WriteConflictError, nothing raw."""
-    first, second = _two_on_one_file(tmp_path)
+    first, second = _two_on_one_store(location)
     holder = first.db._con.cursor()
     holder.execute("BEGIN TRANSACTION")
     holder.execute("UPDATE write_token SET writes = writes + 1")  # a writer that never ends
@@ -119,13 +119,12 @@ def test_a_broken_progress_bar_does_not_fail_a_run(wh):
     assert result.summary["orders_processed"] == 1
 
 
-def test_viewing_only_refuses_every_write_and_still_reads(tmp_path):
-    path = str(tmp_path / "view.duckdb")
-    writer = engine.open(path)
+def test_viewing_only_refuses_every_write_and_still_reads(location):
+    writer = engine.open(location)
     build(writer, {"A": True}, [("A", "Available", 5)], [{"order_no": "1"}],
           [("1", 1, "A", 2)])
     writer.close()
-    viewer = engine.open(path, read_only=True)
+    viewer = engine.open(location, read_only=True)
     assert viewer.read_only
     assert viewer.count_orders() == 1
     writes = [lambda: viewer.receive("A", 1), lambda: viewer.run_fulfillment(["1"]),
@@ -137,6 +136,7 @@ def test_viewing_only_refuses_every_write_and_still_reads(tmp_path):
     assert viewer.order("1")["status"] == "On Order"
 
 
+@pytest.mark.file_store
 def test_an_unusable_file_says_what_is_wrong(tmp_path):
     damaged = tmp_path / "damaged.duckdb"
     damaged.write_bytes(b"this is not a database" * 1000)
@@ -147,11 +147,12 @@ def test_an_unusable_file_says_what_is_wrong(tmp_path):
         engine.open(str(tmp_path / "missing.duckdb"), read_only=True)
 
 
-def test_a_writer_outside_this_process_lock_is_caught_by_the_database(tmp_path):
+@pytest.mark.file_store  # the PostgreSQL version is tests/test_postgres_store.py
+def test_a_writer_outside_this_process_lock_is_caught_by_the_database(location):
     """Writers that do not share our lock (another connection now, another server on a
     shared store later) are refused by the database itself, and the engine's write is
     retried on the state they leave."""
-    first, _ = _two_on_one_file(tmp_path)
+    first, _ = _two_on_one_store(location)
     foreign = first.db._con.cursor()  # a connection of its own, outside the engine's lock
     foreign.execute("BEGIN TRANSACTION")
     foreign.execute("UPDATE write_token SET writes = writes + 1")
@@ -177,8 +178,8 @@ def test_a_writer_outside_this_process_lock_is_caught_by_the_database(tmp_path):
     assert first.order("2.001")["status"] == "Back Order"
 
 
-def test_a_backorder_released_by_someone_else_says_who_and_when(tmp_path):
-    first, second = _two_on_one_file(tmp_path)
+def test_a_backorder_released_by_someone_else_says_who_and_when(location):
+    first, second = _two_on_one_store(location)
     first.run_fulfillment(["1", "2"])
     first.adjust("A", 10)
     first.release_backorders(["2.001"], user="Dana")
@@ -189,9 +190,9 @@ def test_a_backorder_released_by_someone_else_says_who_and_when(tmp_path):
     assert "not Back Order" in reason
 
 
-def test_releasable_now_is_fresh_after_a_write_by_another_warehouse(tmp_path):
+def test_releasable_now_is_fresh_after_a_write_by_another_warehouse(location):
     """It is worked out once per change and shared; any writer's change renews it."""
-    first, second = _two_on_one_file(tmp_path)
+    first, second = _two_on_one_store(location)
     first.run_fulfillment(["1", "2"])
     assert first.releasable_now().empty
     assert first.count_orders(engine.OrderFilter(releasable_only=True)) == 0

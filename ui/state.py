@@ -38,7 +38,8 @@ class NotAllowedError(BackorderError):
 
 
 def db_path() -> str:
-    """The database file this process serves; BACKORDER_DB overrides the default."""
+    """The database this process serves: BACKORDER_DB overrides the default file, and
+    may be a postgresql:// URL of a warehouse a team shares."""
     return os.environ.get(DB_ENV, DEFAULT_DB)
 
 
@@ -55,6 +56,8 @@ def _open(path: str, viewing_only: bool = False) -> engine.Warehouse:
     the next page load tries again (after the file was fixed)."""
     if viewing_only:
         return engine.open(path, read_only=True)
+    if engine.is_shared_store(path):  # a team's warehouse: never filled with the demo
+        return engine.open(path)
     is_new = path != ":memory:" and not Path(path).exists()
     if path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -84,7 +87,8 @@ def open_or_stop() -> None:
         st.error(escape_md(exc), icon=":material/error:")
     except Exception:  # not the engine's to explain (e.g. the folder cannot be made)
         _log.exception("opening the database failed")
-        st.error(f"The database {escape_md(db_path())} cannot be opened. The details are in "
+        st.error(f"The database {escape_md(engine.shown_location(db_path()))} cannot be "
+                 "opened. The details are in "
                  "the server log; tell your administrator.", icon=":material/error:")
     st.info("Nothing was changed. When the file is fixed (or the other program has "
             "closed it), reload this page.", icon=":material/refresh:")
