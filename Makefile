@@ -42,7 +42,7 @@ test: setup-dev lint
 PG_URL ?= postgresql://backorder:backorder@127.0.0.1:5432/backorder
 test-postgres: setup-postgres postgres
 	BACKORDER_TEST_STORE=$(PG_URL) $(PG_PY) -m pytest -q -p no:cacheprovider \
-		tests/test_engine_*.py tests/test_shared_store.py
+		tests/test_engine_*.py tests/test_shared_store.py tests/browser/test_shared_store.py
 
 # Benchmarks (not timed tests): SCALE="0.1 1 3" runs several scale factors; see bench/README.md.
 bench: $(VENV)/.installed
