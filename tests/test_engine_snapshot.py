@@ -8,18 +8,20 @@ import os
 
 import duckdb
 import pytest
+import stores
 from invariants import all_broken
 
 import engine
 from engine.snapshot import SnapshotError, export_snapshot, restore_snapshot
 
-pytestmark = pytest.mark.file_store  # snapshots restored into a new DuckDB file
+# Restoring makes a new DuckDB file; replacing a warehouse by a snapshot works on any store.
+into_a_new_file = pytest.mark.file_store
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     folder = tmp_path_factory.mktemp("demo")
-    wh = engine.open(str(folder / "demo.duckdb"))
+    wh = engine.open(stores.new_location(folder, "demo.duckdb"))
     wh.load_demo(seed=0)
     export_snapshot(wh.db, folder / "snapshot")
     yield wh, folder / "snapshot"
@@ -48,6 +50,7 @@ def reads(wh) -> dict:
             "releasable": wh.releasable_now()}
 
 
+@into_a_new_file
 def test_a_restored_snapshot_reads_exactly_like_the_original(demo, tmp_path):
     wh, snapshot = demo
     restore_snapshot(snapshot, tmp_path / "restored.duckdb")
@@ -58,6 +61,7 @@ def test_a_restored_snapshot_reads_exactly_like_the_original(demo, tmp_path):
     assert all_broken(restored) == {}
 
 
+@into_a_new_file
 def test_a_restored_warehouse_keeps_counting_where_the_original_stopped(demo, tmp_path):
     wh, snapshot = demo
     restore_snapshot(snapshot, tmp_path / "restored.duckdb")
@@ -72,6 +76,7 @@ def test_a_restored_warehouse_keeps_counting_where_the_original_stopped(demo, tm
     assert all_broken(restored) == {}
 
 
+@into_a_new_file
 def test_line_ids_with_gaps_still_point_at_the_same_lines(demo, tmp_path):
     """Run results refer to lines by id; ids with gaps restore as they are, every result
     still on its line, and new lines take ids after the highest."""
@@ -88,6 +93,7 @@ def test_line_ids_with_gaps_still_point_at_the_same_lines(demo, tmp_path):
     assert all_broken(restored) == {}
 
 
+@into_a_new_file
 def test_a_snapshot_that_breaks_a_rule_is_refused_and_leaves_no_file(demo, tmp_path):
     _, snapshot = demo
     broken = edited_copy(snapshot, tmp_path / "broken", {  # allocated beyond the order
@@ -98,6 +104,7 @@ def test_a_snapshot_that_breaks_a_rule_is_refused_and_leaves_no_file(demo, tmp_p
     assert not os.path.exists(tmp_path / "restored.duckdb")
 
 
+@into_a_new_file
 def test_foreign_or_incomplete_snapshots_are_refused_with_the_reason(demo, tmp_path):
     _, snapshot = demo
     with pytest.raises(SnapshotError, match="no manifest.json"):
@@ -115,6 +122,7 @@ def test_foreign_or_incomplete_snapshots_are_refused_with_the_reason(demo, tmp_p
         assert not os.path.exists(tmp_path / leftover)
 
 
+@into_a_new_file
 def test_nothing_is_overwritten(demo, tmp_path):
     wh, snapshot = demo
     existing = tmp_path / "existing.duckdb"
@@ -126,9 +134,9 @@ def test_nothing_is_overwritten(demo, tmp_path):
         export_snapshot(wh.db, snapshot)
 
 
-def test_a_warehouse_replaced_by_a_snapshot_reads_like_the_snapshot(demo, tmp_path):
+def test_a_warehouse_replaced_by_a_snapshot_reads_like_the_snapshot(demo, location):
     wh, snapshot = demo
-    other = engine.open(str(tmp_path / "other.duckdb"))
+    other = engine.open(location)
     other.load_demo(seed=1)  # different orders, runs and history
     other.replace_with_snapshot(str(snapshot), user="ana")
     before, after = reads(wh), reads(other)
@@ -145,11 +153,11 @@ def test_a_warehouse_replaced_by_a_snapshot_reads_like_the_snapshot(demo, tmp_pa
     assert all_broken(other) == {}
 
 
-def test_a_broken_snapshot_leaves_the_warehouse_as_it_was(demo, tmp_path):
+def test_a_broken_snapshot_leaves_the_warehouse_as_it_was(demo, tmp_path, location):
     _, snapshot = demo
     broken = edited_copy(snapshot, tmp_path / "broken", {  # a result of no line there
         "run_line_results.parquet": "line_id + 1000000 AS line_id"})
-    other = engine.open(str(tmp_path / "other.duckdb"))
+    other = engine.open(location)
     other.load_demo(seed=1)
     before = reads(other)
     with pytest.raises(engine.BackorderError, match="points at no order line"):
