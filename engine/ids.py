@@ -35,8 +35,7 @@ def take(cur: duckdb.DuckDBPyConnection, kind: str, count: int = 1) -> int:
     """The first of `count` new ids of `kind`; they run on from it without a gap. Only
     inside a write transaction, which holds the write lock."""
     first = next_id(cur, kind)
-    if count:
-        cur.execute("UPDATE id_counters SET last = last + ? WHERE kind = ?", [count, kind])
+    used(cur, kind, count)
     return first
 
 
